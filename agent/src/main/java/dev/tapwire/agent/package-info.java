@@ -1,0 +1,2 @@
+/** Tapwire agent. */
+package dev.tapwire.agent;

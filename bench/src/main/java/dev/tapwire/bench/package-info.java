@@ -1,0 +1,2 @@
+/** Tapwire bench. */
+package dev.tapwire.bench;

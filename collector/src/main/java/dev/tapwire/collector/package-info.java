@@ -1,0 +1,2 @@
+/** Tapwire collector. */
+package dev.tapwire.collector;

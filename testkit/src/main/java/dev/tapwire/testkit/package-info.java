@@ -1,0 +1,2 @@
+/** Tapwire testkit. */
+package dev.tapwire.testkit;

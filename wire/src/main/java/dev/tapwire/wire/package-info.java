@@ -1,0 +1,2 @@
+/** Tapwire wire. */
+package dev.tapwire.wire;
