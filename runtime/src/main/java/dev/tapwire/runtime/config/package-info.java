@@ -1,0 +1,2 @@
+/** Runtime: config. */
+package dev.tapwire.runtime.config;

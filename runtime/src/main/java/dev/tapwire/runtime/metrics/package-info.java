@@ -1,0 +1,2 @@
+/** Runtime: metrics. */
+package dev.tapwire.runtime.metrics;

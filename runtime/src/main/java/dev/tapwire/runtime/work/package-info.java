@@ -1,0 +1,2 @@
+/** Runtime: work. */
+package dev.tapwire.runtime.work;
