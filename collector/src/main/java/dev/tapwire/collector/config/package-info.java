@@ -1,0 +1,2 @@
+/** Collector configuration: settings keys, loading and validation. */
+package dev.tapwire.collector.config;
