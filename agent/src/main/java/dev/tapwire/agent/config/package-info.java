@@ -1,0 +1,2 @@
+/** Agent configuration: settings keys, loading and validation. */
+package dev.tapwire.agent.config;
