@@ -1,0 +1,2 @@
+/** Pooled frames in flight through the collector. */
+package dev.tapwire.collector.frame;
