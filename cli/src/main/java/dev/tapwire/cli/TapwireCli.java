@@ -1,10 +1,25 @@
 package dev.tapwire.cli;
 
-/** Entry point of the {@code tapwire} command. */
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code tapwire} command: dispatches to the subcommands. */
+@Command(
+    name = "tapwire",
+    mixinStandardHelpOptions = true,
+    versionProvider = TapwireVersion.class,
+    description = "Distributed remote SPAN: capture, tunnel, collect and deliver frames untouched.",
+    subcommands = {DecapCommand.class, CommandLine.HelpCommand.class})
 public final class TapwireCli {
-  private TapwireCli() {}
 
   public static void main(String[] args) {
-    System.out.println("tapwire");
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and the tests. */
+  public static CommandLine newCommandLine() {
+    CommandLine commandLine = new CommandLine(new TapwireCli());
+    commandLine.setExecutionExceptionHandler(new OneLineErrorHandler());
+    return commandLine;
   }
 }
