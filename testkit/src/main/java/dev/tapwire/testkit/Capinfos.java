@@ -42,13 +42,22 @@ public final class Capinfos {
     return Assertions.fail("no packet count in capinfos output:\n" + result.stdout());
   }
 
-  /** The values of every "Name = ..." line (interface names, in file order). */
+  /**
+   * Interface names in file order. capinfos prints "Number of interfaces in file: N" and then the N
+   * interfaces (repeated once per section in some versions); this returns the first N names.
+   */
   public static List<String> interfaceNames(Path capture) {
-    return report(capture)
-        .lines()
-        .map(String::trim)
+    List<String> lines = report(capture).lines().map(String::trim).toList();
+    int count =
+        lines.stream()
+            .filter(line -> line.startsWith("Number of interfaces in file:"))
+            .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()))
+            .findFirst()
+            .orElseGet(() -> Assertions.fail("no interface count in capinfos output"));
+    return lines.stream()
         .filter(line -> line.startsWith("Name = "))
         .map(line -> line.substring("Name = ".length()))
+        .limit(count)
         .toList();
   }
 }
