@@ -1,5 +1,7 @@
 package dev.tapwire.wire.pcap;
 
+import java.util.Locale;
+
 /**
  * Outcome of one {@link CaptureReader} call. Error constants are reasons: their {@link #label()} is
  * a stable lower_snake_case string meant for a metric label ({@code ..._invalid_total{reason}}).
@@ -65,7 +67,7 @@ public enum CaptureReadResult {
 
   CaptureReadResult(Kind kind) {
     this.kind = kind;
-    this.label = name().toLowerCase(java.util.Locale.ROOT);
+    this.label = name().toLowerCase(Locale.ROOT);
   }
 
   /** Stable lower_snake_case name, usable as a metric label value. */

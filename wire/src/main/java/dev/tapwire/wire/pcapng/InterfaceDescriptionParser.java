@@ -1,6 +1,7 @@
 package dev.tapwire.wire.pcapng;
 
 import dev.tapwire.wire.pcap.CaptureReadResult;
+import java.nio.charset.StandardCharsets;
 
 /** Collects the options of one IDB; one instance per IDB (IDBs are rare, so it may allocate). */
 final class InterfaceDescriptionParser {
@@ -29,10 +30,7 @@ final class InterfaceDescriptionParser {
             filter =
                 options
                     .buffer()
-                    .toString(
-                        options.valueOffset() + 1,
-                        length - 1,
-                        java.nio.charset.StandardCharsets.UTF_8);
+                    .toString(options.valueOffset() + 1, length - 1, StandardCharsets.UTF_8);
           }
         }
         case InterfaceDescriptionBlock.OPTION_SPEED -> {

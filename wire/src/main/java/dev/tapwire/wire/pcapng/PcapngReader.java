@@ -4,7 +4,6 @@ import dev.tapwire.wire.pcap.CaptureReadResult;
 import dev.tapwire.wire.pcap.CaptureReader;
 import dev.tapwire.wire.pcap.CaptureRecord;
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 
 /**
  * Incremental pcapng reader (<a
@@ -29,12 +28,10 @@ public final class PcapngReader implements CaptureReader {
   /** Default limit on the number of interfaces of one section. */
   public static final int DEFAULT_MAX_INTERFACES = 65_536;
 
-  private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final int NO_DROPS_16 = 0xFFFF;
   private static final int PACKET_BLOCK_OPTION_FLAGS = 2;
 
   private final int maxBlockBytes;
-  private final int maxInterfaces;
   private final PcapngOptionCursor cursor = new PcapngOptionCursor();
   private final InterfaceStatistics statistics = new InterfaceStatistics();
 
@@ -42,11 +39,7 @@ public final class PcapngReader implements CaptureReader {
   private boolean bigEndian;
   private SectionHeader section;
   private int sectionCount;
-  private int interfaceCount;
-  private InterfaceDescription[] descriptions = new InterfaceDescription[8];
-  private TimestampResolution[] resolutions = new TimestampResolution[8];
-  private long[] offsetsNs = new long[8];
-  private CaptureReadResult[] invalidReasons = new CaptureReadResult[8];
+  private final InterfaceTable interfaces;
   private ByteBuf optionsBuffer;
   private int optionsOffset;
   private int optionsLength;
@@ -70,7 +63,7 @@ public final class PcapngReader implements CaptureReader {
               + maxInterfaces);
     }
     this.maxBlockBytes = maxBlockBytes;
-    this.maxInterfaces = maxInterfaces;
+    this.interfaces = new InterfaceTable(maxInterfaces);
   }
 
   @Override
@@ -81,10 +74,13 @@ public final class PcapngReader implements CaptureReader {
     while (true) {
       int start = in.readerIndex();
       int readable = in.readableBytes();
+      boolean sectionHeader = readable >= 4 && in.getInt(start) == PcapngBlockType.SECTION_HEADER;
+      if (readable >= 4 && !sectionHeader && !inSection) {
+        return fail(CaptureReadResult.BAD_MAGIC);
+      }
       if (readable < 8) {
         return CaptureReadResult.NEED_MORE_DATA;
       }
-      boolean sectionHeader = in.getInt(start) == PcapngBlockType.SECTION_HEADER;
       if (sectionHeader) {
         if (readable < SectionHeaderBlock.BYTE_ORDER_MAGIC_OFFSET + 4) {
           return CaptureReadResult.NEED_MORE_DATA;
@@ -97,8 +93,6 @@ public final class PcapngReader implements CaptureReader {
         } else {
           return fail(CaptureReadResult.BAD_MAGIC);
         }
-      } else if (!inSection) {
-        return fail(CaptureReadResult.BAD_MAGIC);
       }
       long totalLength = u32(in, start + PcapngBlockType.TOTAL_LENGTH_OFFSET);
       if ((totalLength & 3) != 0) {
@@ -184,29 +178,23 @@ public final class PcapngReader implements CaptureReader {
         new SectionHeader(bigEndian, major, minor, sectionLength, hardware, os, userApplication);
     sectionCount++;
     inSection = true;
-    Arrays.fill(descriptions, 0, interfaceCount, null);
-    interfaceCount = 0;
+    interfaces.clear();
     return options.error();
   }
 
   private CaptureReadResult readInterfaceDescription(ByteBuf in, int start, int length) {
-    if (interfaceCount >= maxInterfaces) {
+    if (interfaces.full()) {
       return fail(CaptureReadResult.TOO_MANY_INTERFACES);
     }
     if (length < InterfaceDescriptionBlock.MIN_LENGTH) {
-      return addInterface(null, null, CaptureReadResult.BLOCK_BODY_TOO_SHORT);
+      return interfaces.add(null, CaptureReadResult.BLOCK_BODY_TOO_SHORT);
     }
     int linkType = u16(in, start + InterfaceDescriptionBlock.LINK_TYPE_OFFSET);
     int snapLenBytes = (int) u32(in, start + InterfaceDescriptionBlock.SNAP_LEN_OFFSET);
     InterfaceDescriptionParser parser = new InterfaceDescriptionParser();
     CaptureReadResult error =
         parser.parse(options(in, start, InterfaceDescriptionBlock.OPTIONS_OFFSET, length));
-    InterfaceDescription description = parser.toDescription(linkType, snapLenBytes);
-    TimestampResolution resolution = resolution(description.timestampResolution());
-    if (error == null && resolution == null) {
-      error = CaptureReadResult.UNSUPPORTED_TIMESTAMP_RESOLUTION;
-    }
-    return addInterface(description, resolution, error);
+    return interfaces.add(parser.toDescription(linkType, snapLenBytes), error);
   }
 
   private CaptureReadResult readEnhancedPacket(
@@ -222,7 +210,7 @@ public final class PcapngReader implements CaptureReader {
     if (capturedLength > bodyEnd - dataStart) {
       return CaptureReadResult.CAPTURED_LENGTH_PAST_BLOCK;
     }
-    CaptureReadResult interfaceError = checkInterface(interfaceId);
+    CaptureReadResult interfaceError = interfaces.check(interfaceId);
     if (interfaceError != null) {
       return interfaceError;
     }
@@ -253,7 +241,8 @@ public final class PcapngReader implements CaptureReader {
     if (options.error() != null) {
       return options.error();
     }
-    fillRecord(out, id, toNanos(id, units), in, dataStart, capturedLength, originalLength);
+    fillRecord(
+        out, id, interfaces.toNanos(id, units), in, dataStart, capturedLength, originalLength);
     out.setPacketMetadata(flags, dropCount);
     rememberOptions(in, optionsStart, bodyEnd);
     return CaptureReadResult.RECORD;
@@ -263,12 +252,12 @@ public final class PcapngReader implements CaptureReader {
     if (length < SimplePacketBlock.MIN_LENGTH) {
       return CaptureReadResult.BLOCK_BODY_TOO_SHORT;
     }
-    CaptureReadResult interfaceError = checkInterface(0);
+    CaptureReadResult interfaceError = interfaces.check(0);
     if (interfaceError != null) {
       return interfaceError;
     }
     long originalLength = u32(in, start + SimplePacketBlock.ORIGINAL_LENGTH_OFFSET);
-    long snapLenBytes = descriptions[0].snapLenBytes() & 0xFFFF_FFFFL;
+    long snapLenBytes = interfaces.description(0).snapLenBytes() & 0xFFFF_FFFFL;
     long capturedLength =
         snapLenBytes == 0 ? originalLength : Math.min(originalLength, snapLenBytes);
     int dataStart = start + SimplePacketBlock.DATA_OFFSET;
@@ -292,7 +281,7 @@ public final class PcapngReader implements CaptureReader {
     if (capturedLength > bodyEnd - dataStart) {
       return CaptureReadResult.CAPTURED_LENGTH_PAST_BLOCK;
     }
-    CaptureReadResult interfaceError = checkInterface(interfaceId);
+    CaptureReadResult interfaceError = interfaces.check(interfaceId);
     if (interfaceError != null) {
       return interfaceError;
     }
@@ -315,7 +304,7 @@ public final class PcapngReader implements CaptureReader {
     fillRecord(
         out,
         interfaceId,
-        toNanos(interfaceId, units),
+        interfaces.toNanos(interfaceId, units),
         in,
         dataStart,
         capturedLength,
@@ -330,13 +319,13 @@ public final class PcapngReader implements CaptureReader {
       return CaptureReadResult.BLOCK_BODY_TOO_SHORT;
     }
     long interfaceId = u32(in, start + InterfaceStatisticsBlock.INTERFACE_ID_OFFSET);
-    CaptureReadResult interfaceError = checkInterface(interfaceId);
+    CaptureReadResult interfaceError = interfaces.check(interfaceId);
     if (interfaceError != null) {
       return interfaceError;
     }
     int id = (int) interfaceId;
     long units = timestamp(in, start + InterfaceStatisticsBlock.TIMESTAMP_HIGH_OFFSET);
-    statistics.reset(id, toNanos(id, units));
+    statistics.reset(id, interfaces.toNanos(id, units));
     int optionsStart = start + InterfaceStatisticsBlock.OPTIONS_OFFSET;
     int bodyEnd = start + length - 4;
     PcapngOptionCursor options = options(in, optionsStart, bodyEnd);
@@ -357,9 +346,9 @@ public final class PcapngReader implements CaptureReader {
       }
       switch (code) {
         case InterfaceStatisticsBlock.OPTION_START_TIME ->
-            statistics.startTimeNs(toNanos(id, options.timestampValue()));
+            statistics.startTimeNs(interfaces.toNanos(id, options.timestampValue()));
         case InterfaceStatisticsBlock.OPTION_END_TIME ->
-            statistics.endTimeNs(toNanos(id, options.timestampValue()));
+            statistics.endTimeNs(interfaces.toNanos(id, options.timestampValue()));
         case InterfaceStatisticsBlock.OPTION_IF_RECV ->
             statistics.receivedPackets(options.u64Value());
         case InterfaceStatisticsBlock.OPTION_IF_DROP ->
@@ -378,33 +367,6 @@ public final class PcapngReader implements CaptureReader {
     return CaptureReadResult.INTERFACE_STATISTICS;
   }
 
-  private CaptureReadResult addInterface(
-      InterfaceDescription description,
-      TimestampResolution resolution,
-      CaptureReadResult invalidReason) {
-    if (interfaceCount == descriptions.length) {
-      int capacity = Math.min(maxInterfaces, interfaceCount * 2);
-      descriptions = Arrays.copyOf(descriptions, capacity);
-      resolutions = Arrays.copyOf(resolutions, capacity);
-      offsetsNs = Arrays.copyOf(offsetsNs, capacity);
-      invalidReasons = Arrays.copyOf(invalidReasons, capacity);
-    }
-    int id = interfaceCount++;
-    descriptions[id] = description;
-    resolutions[id] = resolution;
-    offsetsNs[id] =
-        description == null ? 0 : description.timestampOffsetSeconds() * NANOS_PER_SECOND;
-    invalidReasons[id] = invalidReason;
-    return invalidReason;
-  }
-
-  private CaptureReadResult checkInterface(long interfaceId) {
-    if (interfaceId >= interfaceCount) {
-      return CaptureReadResult.UNKNOWN_INTERFACE;
-    }
-    return invalidReasons[(int) interfaceId];
-  }
-
   private void fillRecord(
       CaptureRecord out,
       int interfaceId,
@@ -414,25 +376,13 @@ public final class PcapngReader implements CaptureReader {
       long capturedLength,
       long originalLength) {
     out.set(
-        descriptions[interfaceId].linkType(),
+        interfaces.description(interfaceId).linkType(),
         interfaceId,
         timestampNs,
         in,
         dataStart,
         (int) capturedLength,
         (int) Math.min(originalLength, Integer.MAX_VALUE));
-  }
-
-  private long toNanos(int interfaceId, long units) {
-    return resolutions[interfaceId].toNanos(units) + offsetsNs[interfaceId];
-  }
-
-  private static TimestampResolution resolution(int code) {
-    return switch (code) {
-      case InterfaceDescription.TSRESOL_MICROSECONDS -> TimestampResolution.MICROSECONDS;
-      case InterfaceDescription.TSRESOL_NANOSECONDS -> TimestampResolution.NANOSECONDS;
-      default -> TimestampResolution.of(code);
-    };
   }
 
   private PcapngOptionCursor options(ByteBuf in, int start, int optionsOffset, int length) {
@@ -493,7 +443,7 @@ public final class PcapngReader implements CaptureReader {
 
   /** Number of interfaces described so far in the current section. */
   public int interfaceCount() {
-    return interfaceCount;
+    return interfaces.count();
   }
 
   /**
@@ -501,6 +451,6 @@ public final class PcapngReader implements CaptureReader {
    * such interface or its IDB was too short to read.
    */
   public InterfaceDescription interfaceDescription(int interfaceId) {
-    return interfaceId >= 0 && interfaceId < interfaceCount ? descriptions[interfaceId] : null;
+    return interfaces.description(interfaceId);
   }
 }

@@ -57,6 +57,15 @@ class PcapngMalformedInputTest {
   }
 
   @Test
+  void badMagicIsReportedFromTheFirstFourBytes() {
+    ByteBuf in =
+        Unpooled.wrappedBuffer(new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1});
+
+    assertThat(new PcapngReader().next(in, new CaptureRecord()))
+        .isEqualTo(CaptureReadResult.BAD_MAGIC);
+  }
+
+  @Test
   void badByteOrderMagic() {
     byte[] shb = RawBlock.of(0x0A0D0D0A, false).u32(0x1A2B3C4E).u16(1).u16(0).u64(-1).build();
 
