@@ -74,6 +74,10 @@ public final class Ipv4Header {
     return (word & (FLAG_MORE_FRAGMENTS | FRAGMENT_OFFSET_MASK)) != 0;
   }
 
+  public static int headerChecksum(ByteBuf buf, int offset) {
+    return buf.getUnsignedShort(offset + CHECKSUM_OFFSET);
+  }
+
   public static int ttl(ByteBuf buf, int offset) {
     return buf.getUnsignedByte(offset + TTL_OFFSET);
   }

@@ -27,6 +27,16 @@ public final class Ipv6Header {
     return (buf.getUnsignedByte(offset) >>> 4) & 0xF;
   }
 
+  /** Traffic class (DSCP and ECN), bits 4-11 of the first word. */
+  public static int trafficClass(ByteBuf buf, int offset) {
+    return (buf.getInt(offset) >>> 20) & 0xFF;
+  }
+
+  /** Flow label, the low 20 bits of the first word. */
+  public static int flowLabel(ByteBuf buf, int offset) {
+    return buf.getInt(offset) & 0xFFFFF;
+  }
+
   public static int payloadLengthBytes(ByteBuf buf, int offset) {
     return buf.getUnsignedShort(offset + PAYLOAD_LENGTH_OFFSET);
   }

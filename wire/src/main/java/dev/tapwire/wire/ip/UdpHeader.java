@@ -23,4 +23,8 @@ public final class UdpHeader {
   public static int lengthBytes(ByteBuf buf, int offset) {
     return buf.getUnsignedShort(offset + LENGTH_OFFSET);
   }
+
+  public static int checksum(ByteBuf buf, int offset) {
+    return buf.getUnsignedShort(offset + CHECKSUM_OFFSET);
+  }
 }
