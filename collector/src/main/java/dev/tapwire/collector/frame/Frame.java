@@ -1,5 +1,6 @@
 package dev.tapwire.collector.frame;
 
+import dev.tapwire.collector.stream.StreamDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.foreign.MemorySegment;
@@ -62,8 +63,8 @@ public final class Frame {
   /** When the merger may release it, monotonic ns. */
   public long releaseAtNs;
 
-  /** Index of the stream in the {@link StreamTable}. */
-  public int streamIndex;
+  /** The stream the frame belongs to. */
+  public StreamDescriptor stream;
 
   /** Frames the stream lost in the network right before this one (GRE sequence gap). */
   public long missingBefore;
@@ -104,7 +105,7 @@ public final class Frame {
     captureTimeNs = 0;
     receiveTimeNs = 0;
     releaseAtNs = 0;
-    streamIndex = -1;
+    stream = null;
     missingBefore = 0;
     direction = DIRECTION_UNKNOWN;
     truncated = false;

@@ -1,0 +1,2 @@
+/** Tunnel streams: identity and per-stream accounting. */
+package dev.tapwire.collector.stream;
