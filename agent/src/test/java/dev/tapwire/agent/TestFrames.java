@@ -101,7 +101,7 @@ public final class TestFrames {
     return i.array();
   }
 
-  static byte[] vlanTagged(int vlan, int priority, byte[] untagged) {
+  public static byte[] vlanTagged(int vlan, int priority, byte[] untagged) {
     ByteBuffer b = ByteBuffer.allocate(untagged.length + 4);
     b.put(untagged, 0, 12).putShort((short) 0x8100).putShort((short) (priority << 13 | vlan));
     b.put(untagged, 12, untagged.length - 12);
