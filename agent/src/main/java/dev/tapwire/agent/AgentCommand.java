@@ -156,6 +156,8 @@ public final class AgentCommand implements Callable<Integer> {
             .name("agent-shutdown")
             .unstarted(
                 () -> {
+                  err.println("agent: stopping");
+                  err.flush();
                   agent.close();
                   err.println("agent: stopped; " + agent.totals());
                   err.flush();

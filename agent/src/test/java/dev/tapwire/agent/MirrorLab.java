@@ -102,6 +102,18 @@ final class MirrorLab implements AutoCloseable {
         });
   }
 
+  /** Closes the collector's sockets: from now on it answers tunnel packets with ICMP errors. */
+  void closeCollectorSockets() {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    resources.clear();
+  }
+
   /** Agent settings as flags: the captured interface, the collector, metrics on a free port. */
   Map<String, List<String>> flags(String collectorAddress, String... keyValues) {
     Map<String, List<String>> flags = new HashMap<>();
