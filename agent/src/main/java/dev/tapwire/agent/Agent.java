@@ -46,6 +46,7 @@ public final class Agent implements AutoCloseable {
    */
   static final int SNAPLEN_MARGIN_BYTES = 64;
 
+
   private final AgentPlan plan;
   private final List<CaptureSource> sources;
   private final List<FrameHandoff> handoffs;
@@ -165,14 +166,17 @@ public final class Agent implements AutoCloseable {
             config.rateLimitBitsPerSecond(),
             config.rateLimitPacketsPerSecond(),
             plan.maxPacketBytes() + plan.outerIpHeaderBytes());
+    // Both stages sleep when they find nothing: no spinning or yielding on a core they share.
+    // Parks of 20 µs growing to 1 ms let frames gather in the kernel ring and the hand-off, so each
+    // wake-up handles a batch; both absorb far more than 1 ms of frames.
+    BackoffIdleStrategy sendIdle = new BackoffIdleStrategy(0, 0, 20_000, 1_000_000);
     sendThread =
         new WorkerThread(
                 new SendWorker(handoffs, sessions, encapsulator, transport, limiter, sendCounters),
-                BackoffIdleStrategy.forDataPath(),
+                sendIdle,
                 System::nanoTime)
             .startThread();
     for (int i = 0; i < sources.size(); i++) {
-      // pcap_dispatch itself waits for frames (up to the timeout): no further idling.
       captureThreads.add(
           new WorkerThread(
                   new CaptureWorker(
@@ -180,7 +184,7 @@ public final class Agent implements AutoCloseable {
                       handoffs.get(i),
                       captureCounters.get(i),
                       config.sampleOneInN()),
-                  workCount -> {},
+                  new BackoffIdleStrategy(0, 0, 20_000, 1_000_000),
                   System::nanoTime)
               .startThread());
     }

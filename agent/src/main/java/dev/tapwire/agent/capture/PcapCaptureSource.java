@@ -92,6 +92,9 @@ public final class PcapCaptureSource implements CaptureSource {
                 ? PcapHandle.PcapDirection.IN
                 : PcapHandle.PcapDirection.OUT);
       }
+      // Non-blocking reads: the capture thread decides when to sleep (see CaptureWorker), so a
+      // busy interface is read in batches instead of one wake-up per frame.
+      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
       if (!spec.filter().isEmpty()) {
         try {
           handle.setFilter(spec.filter(), BpfCompileMode.OPTIMIZE);
