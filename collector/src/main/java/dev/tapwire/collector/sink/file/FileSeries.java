@@ -30,6 +30,9 @@ final class FileSeries {
 
   private static final int MAX_NAME_ATTEMPTS = 100;
 
+  /** After a full disk, writing resumes once this many staging buffers fit. */
+  static final int RESUME_FLUSHES = 4;
+
   private final String label;
   private final FileSinkOptions options;
   private final FileNamer namer;
@@ -288,9 +291,17 @@ final class FileSeries {
     }
   }
 
-  /** Finishes the file that failed, then opens a fresh one to find out if writing works again. */
+  /**
+   * Finishes the file that failed, then opens a fresh one to find out if writing works again. After
+   * a full disk, only once there is room for a few flushes: resuming at the first free kilobyte
+   * would flap between writing and dropping and leave a trail of tiny files.
+   */
   private void recover(long nowNs) {
     String previous = failure;
+    if (FileSinkCounters.DISK_FULL.equals(previous) && !roomToResume()) {
+      retryAtNs = nowNs + options.retryIntervalNs();
+      return;
+    }
     failure = null;
     if (file != null) {
       if (!file.stillLinked()) {
@@ -306,6 +317,18 @@ final class FileSeries {
       LOG.log(
           System.Logger.Level.INFO,
           "capture files: writing again after " + previous + " in " + file.path());
+    }
+  }
+
+  private boolean roomToResume() {
+    try {
+      long free = Files.getFileStore(options.outputDirectory()).getUsableSpace();
+      if (file != null && !file.stillLinked()) {
+        free += file.committedBytes(); // freed when the deleted file is closed
+      }
+      return free >= (long) RESUME_FLUSHES * stagingMemory.capacity();
+    } catch (IOException e) {
+      return true; // cannot tell: let the write attempt decide
     }
   }
 
