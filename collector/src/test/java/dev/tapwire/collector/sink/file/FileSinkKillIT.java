@@ -6,6 +6,7 @@ import dev.tapwire.collector.sink.CaptureFileContents;
 import dev.tapwire.collector.sink.SinkTestFrames;
 import dev.tapwire.testkit.ExternalTool;
 import dev.tapwire.testkit.Poll;
+import dev.tapwire.testkit.RootRequirement;
 import dev.tapwire.testkit.Tshark;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,19 +23,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a process writing capture files: the file it leaves is readable up to its last
  * complete block, and every block the process reported as written is in it; a restart starts a new
- * file, overwrites nothing, and cuts a partial last block if the kill left one. Needs no
- * privileges: it runs as any user.
+ * file, overwrites nothing, and cuts a partial last block if the kill left one.
  */
 class FileSinkKillIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
+
+  @BeforeEach
+  void needsRoot() {
+    RootRequirement.check();
+  }
 
   @Test
   void killNineLeavesAReadableFileAndARestartStartsANewOne() throws Exception {

@@ -76,6 +76,9 @@ class MirrorNicIT {
         try {
           sink.start();
           assertThat(sink.transmitMethod()).isEqualTo(methodName);
+          assertThat(sink.policer().rateBitsPerSecond())
+              .as("policed to the link speed a veth reports")
+              .isEqualTo(10_000_000_000L);
           assertPrepared(a, nic);
           Poll.until(
               TIMEOUT,
