@@ -1,5 +1,6 @@
 package dev.tapwire.cli;
 
+import dev.tapwire.collector.CollectorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -11,10 +11,12 @@ public final class DecodeCounters {
   public final SingleWriterCounter packetsIn = new SingleWriterCounter();
 
   /** Malformed or unsupported packets, by {@link DecodeReason} ordinal. */
-  public final SingleWriterCounters invalid = new SingleWriterCounters(DecodeReason.values().length);
+  public final SingleWriterCounters invalid =
+      new SingleWriterCounters(DecodeReason.values().length);
 
   /** Packets that are not mirror traffic, by {@link DecodeReason} ordinal. */
-  public final SingleWriterCounters skipped = new SingleWriterCounters(DecodeReason.values().length);
+  public final SingleWriterCounters skipped =
+      new SingleWriterCounters(DecodeReason.values().length);
 
   /** Packets from a source outside the allowlist. */
   public final SingleWriterCounter droppedNotAllowed = new SingleWriterCounter();
@@ -58,7 +60,4 @@ public final class DecodeCounters {
 
   /** Fragments held in partial datagrams. */
   public final SingleWriterCounter fragmentsPending = new SingleWriterCounter();
-
-  /** Decoded frames waiting in the queue to the merge stage. */
-  public final SingleWriterCounter queuedFrames = new SingleWriterCounter();
 }

@@ -96,8 +96,17 @@ public final class DecodeStage implements Worker {
       nextMaintenanceNs = nowNs + MAINTENANCE_PERIOD_NS;
       maintain(nowNs);
     }
-    counters.queuedFrames.set(output.size());
     return work;
+  }
+
+  /** Drains what the (stopped) receivers left in the queues. */
+  @Override
+  public void onClose() {
+    long nowNs = System.nanoTime();
+    while (doWork(nowNs) > 0) {
+      // keep draining
+    }
+    streams.publishDescriptors();
   }
 
   /** Expires idle streams and partial datagrams, and publishes what the scrape reads. */

@@ -4,9 +4,9 @@ import dev.tapwire.wire.tunnel.DecodedFrame;
 import java.util.Arrays;
 
 /**
- * The identity of a stream or of a source, copied out of a {@link DecodedFrame} once when the
- * entry is created and compared field by field on every lookup. A source key is a stream key
- * without the stream id and inner link type.
+ * The identity of a stream or of a source, copied out of a {@link DecodedFrame} once when the entry
+ * is created and compared field by field on every lookup. A source key is a stream key without the
+ * stream id and inner link type.
  */
 final class StreamKey {
   int carrier;
@@ -56,7 +56,10 @@ final class StreamKey {
   }
 
   private static int intAt(byte[] a, int i) {
-    return (a[i] & 0xFF) << 24 | (a[i + 1] & 0xFF) << 16 | (a[i + 2] & 0xFF) << 8 | (a[i + 3] & 0xFF);
+    return (a[i] & 0xFF) << 24
+        | (a[i + 1] & 0xFF) << 16
+        | (a[i + 2] & 0xFF) << 8
+        | (a[i + 3] & 0xFF);
   }
 
   private static long mix(long h, long v) {

@@ -3,8 +3,8 @@ package dev.tapwire.collector.merge;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A 64-bit hash of an inner frame that ignores what legitimately differs between two capture
- * points of the same packet: the IPv4 TTL and header checksum, the IPv6 hop limit, and the TCP/UDP
+ * A 64-bit hash of an inner frame that ignores what legitimately differs between two capture points
+ * of the same packet: the IPv4 TTL and header checksum, the IPv6 hop limit, and the TCP/UDP
  * checksum (it covers the TTL-free pseudo header, but NIC offload leaves it unset at one point and
  * set at another). Everything else, MAC addresses and VLAN tags included, must match. One instance
  * per thread; no allocation.

@@ -5,8 +5,8 @@ import dev.tapwire.collector.frame.FramePools;
 import dev.tapwire.runtime.work.SpscQueue;
 
 /**
- * The receiver side of a receiver-to-decode queue: takes a pooled frame for a packet and hands
- * the filled frame over, counting the two ways this fails (no free frame, full queue). Owned by the
+ * The receiver side of a receiver-to-decode queue: takes a pooled frame for a packet and hands the
+ * filled frame over, counting the two ways this fails (no free frame, full queue). Owned by the
  * receiver's thread.
  */
 final class FrameHandoff {
@@ -37,11 +37,6 @@ final class FrameHandoff {
       counters.droppedQueueFull.increment();
       frame.release();
     }
-  }
-
-  /** Publishes the queue depth gauge. */
-  void updateDepth() {
-    counters.queuedFrames.set(queue.size());
   }
 
   ReceiveCounters counters() {

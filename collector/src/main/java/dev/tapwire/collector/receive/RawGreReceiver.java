@@ -14,15 +14,15 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * Receives raw GRE (ERSPAN I/II/III, GRE-TEB) on one {@code SOCK_RAW}/{@code IPPROTO_GRE} socket
- * of one address family, in {@code recvmmsg} batches, and copies each packet once into a pooled
- * {@link Frame} for the decode stage. An IPv4 raw socket delivers the IPv4 header with the packet;
- * an IPv6 one delivers only what follows the IPv6 header, so the source address is taken from the
- * batch and the destination is the bound address (the unspecified address when not bound).
+ * Receives raw GRE (ERSPAN I/II/III, GRE-TEB) on one {@code SOCK_RAW}/{@code IPPROTO_GRE} socket of
+ * one address family, in {@code recvmmsg} batches, and copies each packet once into a pooled {@link
+ * Frame} for the decode stage. An IPv4 raw socket delivers the IPv4 header with the packet; an IPv6
+ * one delivers only what follows the IPv6 header, so the source address is taken from the batch and
+ * the destination is the bound address (the unspecified address when not bound).
  *
  * <p>While the socket is open the kernel does not answer GRE with ICMP unreachable. One thread: the
- * socket is read with a short timeout so that the thread notices when it should stop, and closed
- * on that thread ({@link #onClose}).
+ * socket is read with a short timeout so that the thread notices when it should stop, and closed on
+ * that thread ({@link #onClose}).
  */
 public final class RawGreReceiver implements Worker {
   /** Packets per {@code recvmmsg}. */
@@ -97,7 +97,6 @@ public final class RawGreReceiver implements Worker {
         receiveOne(i, receiveTimeNs);
       }
     }
-    handoff.updateDepth();
     return n;
   }
 

@@ -1,6 +1,7 @@
 package dev.tapwire.collector.receive;
 
 import dev.tapwire.collector.metrics.SingleWriterCounter;
+import dev.tapwire.runtime.work.SpscQueue;
 
 /** What one receiver counts; written by its thread only, read by anyone. */
 public final class ReceiveCounters {
@@ -24,11 +25,20 @@ public final class ReceiveCounters {
   /** Socket read errors (not about one packet; the receiver keeps reading). */
   public final SingleWriterCounter readErrors = new SingleWriterCounter();
 
-  /** Frames waiting in the queue to the decode stage. */
-  public final SingleWriterCounter queuedFrames = new SingleWriterCounter();
+  private final SpscQueue<?> queue;
 
-  public ReceiveCounters(String name) {
+  /**
+   * @param name the {@code receiver} label
+   * @param queue the receiver's queue to the decode stage
+   */
+  public ReceiveCounters(String name, SpscQueue<?> queue) {
     this.name = name;
+    this.queue = queue;
+  }
+
+  /** Frames waiting in the queue to the decode stage (any thread). */
+  public int queuedFrames() {
+    return queue.size();
   }
 
   /** The {@code receiver} label, e.g. {@code gre_ipv4}, {@code vxlan}. */

@@ -60,7 +60,6 @@ final class UdpFrameHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     batchTimeNs = -1;
-    handoff.updateDepth();
   }
 
   @Override

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * MAX_DATAGRAM_PAYLOAD_SIZE} is set and the fixed receive buffer holds that many datagrams.
  *
  * <p>Binding: the wildcard addresses of both families together become one dual-stack socket on
- * {@code [::]} (IPv4 senders appear as IPv4); any other address gets a socket of its own family.
- * A datagram longer than {@link #MAX_DATAGRAM_BYTES} is cut by the kernel; none of the supported
+ * {@code [::]} (IPv4 senders appear as IPv4); any other address gets a socket of its own family. A
+ * datagram longer than {@link #MAX_DATAGRAM_BYTES} is cut by the kernel; none of the supported
  * encapsulations of a 9000-byte jumbo frame comes near it.
  */
 public final class UdpReceiver implements AutoCloseable {
@@ -106,7 +106,12 @@ public final class UdpReceiver implements AutoCloseable {
       }
     }
     if (v4Any && v6Any) {
-      result.add(0, listen.stream().filter(a -> a.isAnyLocalAddress() && !(a instanceof Inet4Address)).findFirst().orElseThrow());
+      result.add(
+          0,
+          listen.stream()
+              .filter(a -> a.isAnyLocalAddress() && !(a instanceof Inet4Address))
+              .findFirst()
+              .orElseThrow());
     }
     return result;
   }
