@@ -118,9 +118,20 @@ public final class MergeStage implements Worker {
       }
       return;
     }
-    while (heap.isFull() || arrivals.isFull()) {
+    if (heap.isFull() || arrivals.isFull()) {
+      // No room: the earliest frame leaves now, which may be the one arriving.
       counters.forcedReleases.increment();
+      Frame top = heap.peek();
+      if (top == null || frame.captureTimeNs <= top.captureTimeNs) {
+        released = true;
+        lastReleasedCaptureNs = frame.captureTimeNs;
+        emit(frame);
+        return;
+      }
       releaseTop();
+      while (arrivals.isFull()) {
+        releaseTop();
+      }
     }
     frame.releaseAtNs = nowNs + windowNs;
     arrivals.add(frame);
