@@ -9,19 +9,19 @@ import dev.tapwire.runtime.work.SpscQueue;
  * filled frame over, counting the two ways this fails (no free frame, full queue). Owned by the
  * receiver's thread.
  */
-final class FrameHandoff {
+public final class FrameHandoff {
   private final FramePools pools;
   private final SpscQueue<Frame> queue;
   private final ReceiveCounters counters;
 
-  FrameHandoff(FramePools pools, SpscQueue<Frame> queue, ReceiveCounters counters) {
+  public FrameHandoff(FramePools pools, SpscQueue<Frame> queue, ReceiveCounters counters) {
     this.pools = pools;
     this.queue = queue;
     this.counters = counters;
   }
 
   /** Counts a received packet and returns a frame for it, or null (counted) if none is free. */
-  Frame take(int packetBytes) {
+  public Frame take(int packetBytes) {
     counters.packets.increment();
     counters.bytes.add(packetBytes);
     Frame frame = pools.take(packetBytes);
@@ -32,14 +32,14 @@ final class FrameHandoff {
   }
 
   /** Hands a filled frame to the decode stage, or releases it (counted) if the queue is full. */
-  void handOff(Frame frame) {
+  public void handOff(Frame frame) {
     if (!queue.offer(frame)) {
       counters.droppedQueueFull.increment();
       frame.release();
     }
   }
 
-  ReceiveCounters counters() {
+  public ReceiveCounters counters() {
     return counters;
   }
 }
