@@ -153,11 +153,11 @@ public final class Collector implements AutoCloseable {
             queueFrames);
     Collector collector =
         new Collector(config, pools, raw, udp, counters, decode, mergeInput, merge, sinks);
-    CollectorMetrics.register(
-        registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
-    collector.startThreads();
-    if (serveMetrics) {
-      try {
+    try {
+      CollectorMetrics.register(
+          registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
+      collector.startThreads();
+      if (serveMetrics) {
         collector.endpoint =
             MetricsEndpoint.start(
                 config.metricsAddress(),
@@ -165,10 +165,10 @@ public final class Collector implements AutoCloseable {
                 registry,
                 collector::healthy,
                 collector::ready);
-      } catch (Exception e) {
-        collector.close();
-        throw e;
       }
+    } catch (Exception | Error e) {
+      collector.close();
+      throw e;
     }
     return collector;
   }
@@ -201,7 +201,7 @@ public final class Collector implements AutoCloseable {
 
   /** The process works: every stage thread runs and every sink is healthy. */
   public boolean healthy() {
-    if (closed) {
+    if (closed || decodeThread == null || mergeThread == null) {
       return false;
     }
     if (!decodeThread.healthy() || !mergeThread.healthy()) {
@@ -283,14 +283,21 @@ public final class Collector implements AutoCloseable {
       return;
     }
     closed = true;
+    if (receiverThreads.isEmpty()) {
+      rawReceivers.forEach(RawGreReceiver::onClose); // never started: close the sockets here
+    }
     for (WorkerThread thread : receiverThreads) {
       thread.close();
     }
     if (udpReceiver != null) {
       udpReceiver.close();
     }
-    decodeThread.close(); // drains its queues in onClose
-    mergeThread.close(); // releases its heap to the sinks in onClose
+    if (decodeThread != null) {
+      decodeThread.close(); // drains its queues in onClose
+    }
+    if (mergeThread != null) {
+      mergeThread.close(); // releases its heap to the sinks in onClose
+    }
     for (FrameSink sink : sinks) {
       try {
         sink.close();
