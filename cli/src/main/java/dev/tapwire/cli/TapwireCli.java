@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TapwireVersion.class,
     description = "Distributed remote SPAN: capture, tunnel, collect and deliver frames untouched.",
-    subcommands = {CollectorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DecapCommand.class, CollectorCommand.class, CommandLine.HelpCommand.class})
 public final class TapwireCli {
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.tapwire.collector.testing;
 
 import dev.tapwire.collector.Collector;
+import dev.tapwire.collector.SinkFactory;
 import dev.tapwire.collector.config.CollectorConfig;
 import dev.tapwire.collector.config.CollectorConfigLoader;
 import dev.tapwire.collector.config.CollectorSettingKeys;
@@ -97,6 +98,16 @@ public final class CollectorTopology implements AutoCloseable {
         NetworkNamespace.runIn(
             collectorNs.name(),
             () -> Collector.start(config, new PrometheusRegistry(), (c, r) -> list, true));
+    resources.add(collector);
+    return collector;
+  }
+
+  /** Starts a collector inside the collector namespace with the sinks of {@code factory}. */
+  public Collector startCollector(CollectorConfig config, SinkFactory factory) throws Exception {
+    Collector collector =
+        NetworkNamespace.runIn(
+            collectorNs.name(),
+            () -> Collector.start(config, new PrometheusRegistry(), factory, true));
     resources.add(collector);
     return collector;
   }

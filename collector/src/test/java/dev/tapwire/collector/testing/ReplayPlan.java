@@ -35,6 +35,7 @@ public final class ReplayPlan {
   public final Map<String, Long> expectedInvalid = new TreeMap<>();
   public final Map<String, Long> expectedSkipped = new TreeMap<>();
   public final Set<String> expectedStreams = new HashSet<>();
+  public final Set<String> expectedInterfaceNames = new HashSet<>();
   private final Map<String, InetAddress> sources = new LinkedHashMap<>();
   private final TunnelClassifier classifier = new TunnelClassifier();
   private final DecodedFrame decoded = new DecodedFrame();
@@ -118,6 +119,11 @@ public final class ReplayPlan {
                 + decoded.streamId()
                 + "/"
                 + decoded.innerProtocol());
+        expectedInterfaceNames.add(
+            source.getHostAddress()
+                + "/"
+                + decoded.encapsulation().label()
+                + (decoded.streamId() >= 0 ? "-" + decoded.streamId() : ""));
       }
       case INVALID -> expectedInvalid.merge(decoded.reason().label(), 1L, Long::sum);
       case NOT_TUNNEL -> expectedSkipped.merge(decoded.reason().label(), 1L, Long::sum);

@@ -61,7 +61,14 @@ public final class TunnelClassifier {
   private static final int IPV6_AUTHENTICATION_HEADER = 51;
   private static final int IPV6_EXTENSION_MIN_LENGTH = 8;
 
-  private final int vxlanPort;
+  private static final byte PORT_NOT_TUNNEL = 0;
+  private static final byte PORT_VXLAN = 1;
+  private static final byte PORT_GRE_IN_UDP = 2;
+
+  /** What each UDP destination port carries: one lookup, whatever the number of ports. */
+  private final byte[] udpPortRoles = new byte[65_536];
+
+  private final int[] vxlanPorts;
   private final int greInUdpPort;
 
   /** A classifier on the default ports: VXLAN 4789, GRE-in-UDP 4754. */
@@ -77,20 +84,45 @@ public final class TunnelClassifier {
    *     port
    */
   public TunnelClassifier(int vxlanPort, int greInUdpPort) {
-    if ((vxlanPort & ~0xFFFF) != 0 || (greInUdpPort & ~0xFFFF) != 0) {
-      throw new IllegalArgumentException(
-          "UDP ports must be 0-65535: vxlanPort=" + vxlanPort + " greInUdpPort=" + greInUdpPort);
+    this(vxlanPort == 0 ? new int[0] : new int[] {vxlanPort}, greInUdpPort);
+  }
+
+  /**
+   * A classifier that decodes VXLAN on every port of {@code vxlanPorts} (for example 4789 and the
+   * Linux legacy 8472) and GRE-in-UDP on {@code greInUdpPort} (0 disables it).
+   *
+   * @throws IllegalArgumentException if a port is outside 1-65535 (0 for GRE-in-UDP) or a port is
+   *     given two roles
+   */
+  public TunnelClassifier(int[] vxlanPorts, int greInUdpPort) {
+    if ((greInUdpPort & ~0xFFFF) != 0) {
+      throw new IllegalArgumentException("UDP ports must be 0-65535: greInUdpPort=" + greInUdpPort);
     }
-    if (vxlanPort != 0 && vxlanPort == greInUdpPort) {
-      throw new IllegalArgumentException(
-          "vxlanPort and greInUdpPort must differ: both are " + vxlanPort);
+    if (greInUdpPort != 0) {
+      udpPortRoles[greInUdpPort] = PORT_GRE_IN_UDP;
     }
-    this.vxlanPort = vxlanPort;
+    for (int port : vxlanPorts) {
+      if (port < 1 || port > 0xFFFF) {
+        throw new IllegalArgumentException("UDP ports must be 1-65535: vxlanPort=" + port);
+      }
+      if (port == greInUdpPort) {
+        throw new IllegalArgumentException(
+            "vxlanPort and greInUdpPort must differ: both are " + port);
+      }
+      udpPortRoles[port] = PORT_VXLAN;
+    }
+    this.vxlanPorts = vxlanPorts.clone();
     this.greInUdpPort = greInUdpPort;
   }
 
+  /** The first VXLAN port, or 0 when VXLAN is disabled. */
   public int vxlanPort() {
-    return vxlanPort;
+    return vxlanPorts.length == 0 ? 0 : vxlanPorts[0];
+  }
+
+  /** Every VXLAN port. */
+  public int[] vxlanPorts() {
+    return vxlanPorts.clone();
   }
 
   public int greInUdpPort() {
@@ -396,11 +428,12 @@ public final class TunnelClassifier {
 
   private Verdict udpPayload(
       ByteBuf buf, int payload, int end, int destinationPort, DecodedFrame out) {
-    if (destinationPort == vxlanPort && destinationPort != 0) {
+    byte role = udpPortRoles[destinationPort & 0xFFFF];
+    if (role == PORT_VXLAN) {
       out.carrier = Carrier.UDP;
       return vxlan(buf, payload, end, out);
     }
-    if (destinationPort == greInUdpPort && destinationPort != 0) {
+    if (role == PORT_GRE_IN_UDP) {
       out.carrier = Carrier.UDP;
       return gre(buf, payload, end, out);
     }

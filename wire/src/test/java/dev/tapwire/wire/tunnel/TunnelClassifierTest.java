@@ -385,6 +385,22 @@ class TunnelClassifierTest {
   }
 
   @Test
+  void severalVxlanPorts() {
+    byte[] vxlan = concat(encode(b -> TunnelEncoder.writeVxlan(b, 1)), frame);
+    ByteBuf buf = Unpooled.wrappedBuffer(vxlan);
+    TunnelClassifier both = new TunnelClassifier(new int[] {4789, 8472}, 4754);
+    assertThat(both.classifyUdpPayload(buf, 0, vxlan.length, 4789, out)).isEqualTo(Verdict.FRAME);
+    assertThat(both.classifyUdpPayload(buf, 0, vxlan.length, 8472, out)).isEqualTo(Verdict.FRAME);
+    assertThat(both.classifyUdpPayload(buf, 0, vxlan.length, 4790, out))
+        .isEqualTo(Verdict.NOT_TUNNEL);
+    assertThat(both.vxlanPorts()).containsExactly(4789, 8472);
+    assertThatThrownBy(() -> new TunnelClassifier(new int[] {4789, 4754}, 4754))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TunnelClassifier(new int[] {0}, 4754))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void programmingErrorsThrow() {
     ByteBuf buf = Unpooled.wrappedBuffer(new byte[10]);
     assertThatThrownBy(() -> classifier.classifyIp(buf, 0, -1, out))
