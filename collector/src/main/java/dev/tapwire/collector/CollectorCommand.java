@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:stopped by a signal after flushing",
       "1:could not start (a socket, a sink or the metrics port)",
-      "2:invalid settings or usage"
+      "2:invalid settings or usage",
+      "143/130:stopped by SIGTERM/SIGINT, after the sinks flushed"
     })
 public final class CollectorCommand implements Callable<Integer> {
   static final int EXIT_START_FAILED = 1;
