@@ -95,6 +95,7 @@ final class BatchIo {
         batch.recordOutcome(sent, failed, lastErrno);
         throw new ErrnoException("sendmmsg", socket.toString(), errno);
       }
+      batch.recordFailure(failed, next, errno);
       failed++;
       lastErrno = errno;
       next++;

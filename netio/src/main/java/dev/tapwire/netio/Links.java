@@ -7,7 +7,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Network interface queries and flag changes, in the calling thread's network namespace: {@code
@@ -98,13 +104,36 @@ public final class Links {
     return speed <= 0 ? SPEED_UNKNOWN : speed;
   }
 
+  /**
+   * Every IPv4 and IPv6 address assigned to interface {@code name} (IPv6 link-local ones included,
+   * with their scope), from {@code getifaddrs}; empty when it has none.
+   */
+  public static List<InetAddress> addresses(String name) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      return addresses(arena, Libc.newCallState(arena), name);
+    }
+  }
+
   /** {@code [hasIpv4, hasIpv6]} for interface {@code name}, from {@code getifaddrs}. */
   private static boolean[] addressFamilies(Arena arena, MemorySegment st, String name)
+      throws ErrnoException {
+    boolean[] result = new boolean[2];
+    for (InetAddress address : addresses(arena, st, name)) {
+      if (address instanceof Inet4Address) {
+        result[0] = true;
+      } else {
+        result[1] = true;
+      }
+    }
+    return result;
+  }
+
+  private static List<InetAddress> addresses(Arena arena, MemorySegment st, String name)
       throws ErrnoException {
     MemorySegment headOut = arena.allocate(ADDRESS);
     Libc.getifaddrs(st, headOut);
     MemorySegment head = headOut.get(ADDRESS, 0);
-    boolean[] result = new boolean[2];
+    List<InetAddress> result = new ArrayList<>();
     try {
       MemorySegment cur = head;
       while (!cur.equals(MemorySegment.NULL)) {
@@ -113,11 +142,9 @@ public final class Links {
             ifa.get(ADDRESS, Structs.IFA_NAME).reinterpret(Long.MAX_VALUE).getString(0);
         MemorySegment addr = ifa.get(ADDRESS, Structs.IFA_ADDR);
         if (name.equals(ifaName) && !addr.equals(MemorySegment.NULL)) {
-          int family = addr.reinterpret(2).get(JAVA_SHORT, 0);
-          if (family == Libc.AF_INET) {
-            result[0] = true;
-          } else if (family == Libc.AF_INET6) {
-            result[1] = true;
+          InetAddress address = toInetAddress(addr);
+          if (address != null) {
+            result.add(address);
           }
         }
         cur = ifa.get(ADDRESS, Structs.IFA_NEXT);
@@ -126,5 +153,28 @@ public final class Links {
       Libc.freeifaddrs(head);
     }
     return result;
+  }
+
+  /** The address in a {@code sockaddr_in}/{@code sockaddr_in6}, null for other families. */
+  private static InetAddress toInetAddress(MemorySegment sockaddr) {
+    int family = sockaddr.reinterpret(2).get(JAVA_SHORT, 0);
+    try {
+      if (family == Libc.AF_INET) {
+        MemorySegment in = sockaddr.reinterpret(Structs.SOCKADDR_IN.byteSize());
+        byte[] bytes = in.asSlice(Structs.SIN_ADDR, 4).toArray(JAVA_BYTE);
+        return InetAddress.getByAddress(bytes);
+      }
+      if (family == Libc.AF_INET6) {
+        MemorySegment in6 = sockaddr.reinterpret(Structs.SOCKADDR_IN6.byteSize());
+        byte[] bytes = in6.asSlice(Structs.SIN6_ADDR, 16).toArray(JAVA_BYTE);
+        int scope = in6.get(JAVA_INT, Structs.SIN6_SCOPE_ID);
+        return scope != 0
+            ? Inet6Address.getByAddress(null, bytes, scope)
+            : InetAddress.getByAddress(bytes);
+      }
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("getifaddrs returned a malformed address", e);
+    }
+    return null;
   }
 }

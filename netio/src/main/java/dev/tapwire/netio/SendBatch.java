@@ -26,6 +26,8 @@ public final class SendBatch implements AutoCloseable {
   private final MemorySegment[] slots;
   private final MemorySegment[] nameSlots;
   private final MemorySegment[] headerFrom;
+  private final int[] failedIndexes;
+  private final int[] failedErrnos;
   private int size;
   private int sent;
   private int failed;
@@ -50,6 +52,8 @@ public final class SendBatch implements AutoCloseable {
     this.slots = new MemorySegment[capacity];
     this.nameSlots = new MemorySegment[capacity];
     this.headerFrom = new MemorySegment[capacity];
+    this.failedIndexes = new int[capacity];
+    this.failedErrnos = new int[capacity];
     long hdr = Structs.MMSGHDR.byteSize();
     long iov = Structs.IOVEC.byteSize();
     for (int i = 0; i < capacity; i++) {
@@ -162,6 +166,27 @@ public final class SendBatch implements AutoCloseable {
     return lastErrno;
   }
 
+  /**
+   * The index (order of {@link #add}) of the {@code k}-th packet the kernel refused in the last
+   * send, {@code 0 <= k < failed()}.
+   */
+  public int failedIndex(int k) {
+    checkFailure(k);
+    return failedIndexes[k];
+  }
+
+  /** The {@code errno} that refused the {@code k}-th refused packet of the last send. */
+  public int failedErrno(int k) {
+    checkFailure(k);
+    return failedErrnos[k];
+  }
+
+  private void checkFailure(int k) {
+    if (k < 0 || k >= failed) {
+      throw new IndexOutOfBoundsException("refused packet " + k + " of " + failed);
+    }
+  }
+
   @Override
   public void close() {
     size = 0;
@@ -173,6 +198,11 @@ public final class SendBatch implements AutoCloseable {
   /** The {@code mmsghdr} array starting at message {@code i}. */
   MemorySegment headersFrom(int i) {
     return headerFrom[i];
+  }
+
+  void recordFailure(int k, int index, int errno) {
+    failedIndexes[k] = index;
+    failedErrnos[k] = errno;
   }
 
   void recordOutcome(int sentCount, int failedCount, int errno) {

@@ -89,6 +89,8 @@ class BatchIoTest {
       assertThat(BatchIo.send(tx, send)).isEqualTo(2);
       assertThat(send.failed()).isEqualTo(1);
       assertThat(send.lastErrno()).isEqualTo(Errno.EAFNOSUPPORT);
+      assertThat(send.failedIndex(0)).as("which packet was refused").isEqualTo(1);
+      assertThat(send.failedErrno(0)).isEqualTo(Errno.EAFNOSUPPORT);
 
       int n = 0;
       byte[] firstBytes = new byte[2];

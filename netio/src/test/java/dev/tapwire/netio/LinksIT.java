@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tapwire.testkit.Netns;
 import dev.tapwire.testkit.RootRequirement;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,12 @@ class LinksIT {
       assertThat(info.isPromiscuous()).isFalse();
       assertThat(info.hasIpv4Address()).isTrue();
       assertThat(info.hasIpv6Address()).isTrue();
+      List<InetAddress> addresses =
+          NetworkNamespace.runIn(net.a.name(), () -> Links.addresses(name));
+      assertThat(addresses)
+          .contains(InetAddress.getByName("198.18.0.1"), InetAddress.getByName("2001:db8::1"))
+          .anyMatch(InetAddress::isLinkLocalAddress)
+          .hasSize(3);
       assertThat(info.speedMbps())
           .as("veth reports a nominal speed through ethtool, like sysfs")
           .isEqualTo(
@@ -57,6 +64,7 @@ class LinksIT {
       LinkInfo before = NetworkNamespace.runIn(net.b.name(), () -> Links.get(name));
       assertMatchesIproute2(net.b, before);
       assertThat(before.hasAddresses()).isFalse();
+      assertThat(NetworkNamespace.runIn(net.b.name(), () -> Links.addresses(name))).isEmpty();
 
       LinkInfo after =
           NetworkNamespace.runIn(

@@ -102,6 +102,8 @@ class PacketSocketIT {
       assertThat(tx.send(batch)).isEqualTo(2);
       assertThat(batch.failed()).isEqualTo(1);
       assertThat(batch.lastErrno()).isEqualTo(Errno.EMSGSIZE);
+      assertThat(batch.failedIndex(0)).isEqualTo(1);
+      assertThat(batch.failedErrno(0)).isEqualTo(Errno.EMSGSIZE);
 
       // A queueing discipline that drops everything: each frame is refused with ENOBUFS...
       net.a.execChecked(
@@ -111,6 +113,9 @@ class PacketSocketIT {
       assertThat(tx.send(batch)).isZero();
       assertThat(batch.failed()).isEqualTo(2);
       assertThat(batch.lastErrno()).isEqualTo(Errno.ENOBUFS);
+      assertThat(batch.failedIndex(0)).isZero();
+      assertThat(batch.failedIndex(1)).isEqualTo(1);
+      assertThat(batch.failedErrno(1)).isEqualTo(Errno.ENOBUFS);
 
       // ...and PACKET_QDISC_BYPASS goes around it.
       tx.setQdiscBypass(true);
