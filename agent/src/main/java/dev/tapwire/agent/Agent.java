@@ -46,7 +46,6 @@ public final class Agent implements AutoCloseable {
    */
   static final int SNAPLEN_MARGIN_BYTES = 64;
 
-
   private final AgentPlan plan;
   private final List<CaptureSource> sources;
   private final List<FrameHandoff> handoffs;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code tapwire agent}: captures on interfaces and tunnels the frames to a collector, with
  * tcpdump-like flags. Flags override {@code TAPWIRE_AGENT_*} environment variables, which override
  * the YAML file. Runs until SIGTERM or SIGINT. A bad setting ends it at once with one line on
- * stderr and exit code 1.
+ * stderr and exit code 2; a failure while running (an interface went away) with exit code 1.
  */
 @Command(
     name = "agent",
@@ -31,7 +31,11 @@ import picocli.CommandLine.Spec;
     description = "Capture frames on interfaces and tunnel them to a collector.",
     footer = "Example: tapwire agent -i eth0 --collector 198.18.0.2 'not port 22'")
 public final class AgentCommand implements Callable<Integer> {
+  /** The agent failed while running (a stage stopped). */
   static final int EXIT_FAILURE = 1;
+
+  /** A setting is invalid: nothing was started. */
+  static final int EXIT_BAD_SETTING = 2;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -137,16 +141,15 @@ public final class AgentCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      runUntilSignalled(plan, err);
-      return 0;
+      return runUntilSignalled(plan, err);
     } catch (SettingsException | AgentStartupException e) {
       err.println("agent: " + e.getMessage());
       err.flush();
-      return EXIT_FAILURE;
+      return EXIT_BAD_SETTING;
     }
   }
 
-  private void runUntilSignalled(AgentPlan plan, PrintWriter err) throws AgentStartupException {
+  private int runUntilSignalled(AgentPlan plan, PrintWriter err) throws AgentStartupException {
     Agent agent = Agent.start(plan, dev.tapwire.agent.capture.CapturePath.DISPATCH, true);
     err.println("agent: " + DryRunReport.summary(plan, agent));
     err.flush();
@@ -169,14 +172,15 @@ public final class AgentCommand implements Callable<Integer> {
         if (!agent.healthy() && agent.failure() != null) {
           err.println("agent: stopped: " + agent.failure().getMessage());
           err.flush();
-          agent.close();
           Runtime.getRuntime().removeShutdownHook(hook);
-          throw new AgentStartupException(String.valueOf(agent.failure().getMessage()));
+          agent.close();
+          return EXIT_FAILURE;
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return 0;
   }
 
   /** The settings layers: flags actually given, the environment, the YAML file. */

@@ -76,7 +76,7 @@ class AgentCommandTest {
   @Test
   void anUnknownInterfaceIsOneClearLine() {
     int code = run("-i", "tw-nosuch0", "--collector", "198.18.0.2");
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .isEqualTo("agent: invalid setting interface = 'tw-nosuch0': no such interface\n");
   }
@@ -84,7 +84,7 @@ class AgentCommandTest {
   @Test
   void aBadFilterIsOneClearLineNamingIt() {
     int code = run("-i", "lo", "--collector", "198.18.0.2", "tcp", "port", "eleventy");
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .startsWith("agent: invalid setting filter = 'tcp port eleventy': invalid BPF filter")
         .hasLineCount(1);
@@ -93,7 +93,7 @@ class AgentCommandTest {
   @Test
   void aSessionIdOutOfRangeIsOneClearLine() {
     int code = run("-i", "lo", "--collector", "198.18.0.2", "--session-id", "5000");
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .startsWith("agent: invalid setting session-id = '5000'")
         .hasLineCount(1);

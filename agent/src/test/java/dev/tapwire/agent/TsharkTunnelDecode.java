@@ -34,7 +34,7 @@ final class TsharkTunnelDecode {
   private TsharkTunnelDecode() {}
 
   static List<Packet> decode(Path pcap) {
-    ExternalTool.Result result =
+    dev.tapwire.testkit.Exec.Result result =
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT,
             "tshark",

@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
  * (64 with FCS) into a veth, paced by a tbf qdisc; the agent (this JVM, to be started pinned to CPU
  * 1) captures the other end and sends ERSPAN III over a second veth to a collector address whose
  * MAC nobody has, so that the receiver drops each packet on arrival and its IP stack is not charged
- * to the agent's core. A run is lossless when
- * every frame was captured and sent with no kernel, hand-off or send drop (tcpdump: captured all,
- * none dropped by kernel). Needs root, trafgen, tc, tcpdump.
+ * to the agent's core. A run is lossless when every frame was captured and sent with no kernel,
+ * hand-off or send drop (tcpdump: captured all, none dropped by kernel). Needs root, trafgen, tc,
+ * tcpdump.
  *
  * <p>Variants ({@code -Dvariants=}): {@code agent} (immediate mode, the default), {@code
- * agent-blocks} ({@code --immediate-mode false}), {@code agent-nosend} (a 1 packet/s rate limit,
- * so almost nothing is sent: the cost of capture and hand-off alone), {@code tcpdump}.
+ * agent-blocks} ({@code --immediate-mode false}), {@code agent-nosend} (a 1 packet/s rate limit, so
+ * almost nothing is sent: the cost of capture and hand-off alone), {@code tcpdump}.
  *
  * <p>Run: {@code taskset -c 1 java --enable-native-access=ALL-UNNAMED -cp
  * bench/target/benchmarks.jar dev.tapwire.bench.agent.AgentThroughputBench [seconds] [reps]
@@ -67,15 +67,33 @@ public final class AgentThroughputBench {
         Netns sinkNs = Netns.create();
         VethPair tap = VethPair.between(generator, agentNs).silent().create();
         VethPair export =
-            VethPair.between(agentNs, sinkNs).addresses("198.18.2.1/24", "198.18.2.3/24").create()) {
+            VethPair.between(agentNs, sinkNs)
+                .addresses("198.18.2.1/24", "198.18.2.3/24")
+                .create()) {
       // The collector's MAC is one nobody has: the sink drops each tunnel packet on arrival
       // (PACKET_OTHERHOST), so its IP stack costs the agent's core nothing.
       agentNs.ip(
-          "neigh", "replace", "198.18.2.2", "lladdr", "02:00:00:00:00:99", "dev", export.nameA(),
-          "nud", "permanent");
+          "neigh",
+          "replace",
+          "198.18.2.2",
+          "lladdr",
+          "02:00:00:00:00:99",
+          "dev",
+          export.nameA(),
+          "nud",
+          "permanent");
       System.out.printf(
           "%-8s %9s %4s %10s %10s %8s %8s %8s %9s %s%n",
-          "tool", "rate", "rep", "offered", "captured", "kdrop", "qfull", "sent", "cpu ns/f", "lossless");
+          "tool",
+          "rate",
+          "rep",
+          "offered",
+          "captured",
+          "kdrop",
+          "qfull",
+          "sent",
+          "cpu ns/f",
+          "lossless");
       String variants = System.getProperty("variants", "agent,agent-blocks,tcpdump");
       for (String variant : variants.split(",")) {
         // Warm-up (JIT) at the lowest rate, not reported.
@@ -108,19 +126,36 @@ public final class AgentThroughputBench {
     }
   }
 
-  record Row(long offered, long captured, long kernelDrops, long queueFull, long sent, double cpuNsPerFrame) {
+  record Row(
+      long offered,
+      long captured,
+      long kernelDrops,
+      long queueFull,
+      long sent,
+      double cpuNsPerFrame) {
     boolean lossless() {
-      return captured == offered && kernelDrops == 0 && queueFull == 0 && (sent < 0 || sent == offered);
+      return captured == offered
+          && kernelDrops == 0
+          && queueFull == 0
+          && (sent < 0 || sent == offered);
     }
   }
 
   private static Row runAgent(
-      String variant, Netns generator, Netns agentNs, VethPair tap, Path conf, int rate, int seconds)
+      String variant,
+      Netns generator,
+      Netns agentNs,
+      VethPair tap,
+      Path conf,
+      int rate,
+      int seconds)
       throws Exception {
     Map<String, List<String>> flags = new HashMap<>();
     flags.put(AgentSettingKeys.INTERFACE, List.of(tap.nameB()));
     flags.put(AgentSettingKeys.COLLECTOR, List.of("198.18.2.2"));
-    flags.put(AgentSettingKeys.IMMEDIATE_MODE, List.of(variant.equals("agent-blocks") ? "false" : "true"));
+    flags.put(
+        AgentSettingKeys.IMMEDIATE_MODE,
+        List.of(variant.equals("agent-blocks") ? "false" : "true"));
     if (variant.equals("agent-nosend")) {
       // Everything is rate-limited away: what capture and the hand-off cost without sending.
       flags.put(AgentSettingKeys.RATE_LIMIT_PPS, List.of("1"));
@@ -158,19 +193,32 @@ public final class AgentThroughputBench {
     return Agent.start(
         AgentPlan.of(
             AgentConfigLoader.load(
-                new LayeredSettings(flags, Map.of(), AgentSettingKeys.ENVIRONMENT_PREFIX, Map.of(), "bench"))),
+                new LayeredSettings(
+                    flags, Map.of(), AgentSettingKeys.ENVIRONMENT_PREFIX, Map.of(), "bench"))),
         CapturePath.DISPATCH,
         false);
   }
 
   private static Row runTcpdump(
-      Netns generator, Netns agentNs, VethPair tap, Path conf, int rate, int seconds) throws Exception {
+      Netns generator, Netns agentNs, VethPair tap, Path conf, int rate, int seconds)
+      throws Exception {
     long frames = (long) rate * seconds;
     Process tcpdump =
         new ProcessBuilder(
                 agentNs.execCommand(
-                    "taskset", "-c", "1", "tcpdump", "-i", tap.nameB(), "-w", "/dev/null", "-n", "-s",
-                    "1516", "-B", "32768"))
+                    "taskset",
+                    "-c",
+                    "1",
+                    "tcpdump",
+                    "-i",
+                    tap.nameB(),
+                    "-w",
+                    "/dev/null",
+                    "-n",
+                    "-s",
+                    "1516",
+                    "-B",
+                    "32768"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
     BufferedReader err =
@@ -180,7 +228,8 @@ public final class AgentThroughputBench {
       // wait until it captures
     }
     generate(generator, tap.nameA(), conf, rate, frames);
-    // tcpdump reads TPACKET_V3 blocks; the last one is handed over when its timeout (1 s) retires it.
+    // tcpdump reads TPACKET_V3 blocks; the last one is handed over when its timeout (1 s) retires
+    // it.
     Thread.sleep(1_500);
     long cpu = cpuNs(tcpdump.pid());
     Exec.run("kill", "-INT", Long.toString(tcpdump.pid()));
@@ -204,14 +253,37 @@ public final class AgentThroughputBench {
     generator.exec("tc", "qdisc", "del", "dev", iface, "root");
     generator
         .exec(
-            "tc", "qdisc", "add", "dev", iface, "root", "tbf", "rate", bits + "bit", "burst",
-            Integer.toString(32 * 1600), "limit", Integer.toString(1 << 22))
+            "tc",
+            "qdisc",
+            "add",
+            "dev",
+            iface,
+            "root",
+            "tbf",
+            "rate",
+            bits + "bit",
+            "burst",
+            Integer.toString(32 * 1600),
+            "limit",
+            Integer.toString(1 << 22))
         .check();
     Exec.Result r =
         Exec.run(
             generator.execCommand(
-                "taskset", "-c", "0", "trafgen", "-i", conf.toString(), "-o", iface, "-n",
-                Long.toString(frames), "-q", "-P", "1", "--no-sock-mem"),
+                "taskset",
+                "-c",
+                "0",
+                "trafgen",
+                "-i",
+                conf.toString(),
+                "-o",
+                iface,
+                "-n",
+                Long.toString(frames),
+                "-q",
+                "-P",
+                "1",
+                "--no-sock-mem"),
             Duration.ofSeconds(frames / Math.max(1, rate) + 60));
     r.check();
   }

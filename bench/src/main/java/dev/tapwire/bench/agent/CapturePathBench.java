@@ -40,12 +40,14 @@ public final class CapturePathBench {
     frame[0] = 0x02; // a unicast MAC nobody has
     frame[12] = 0x08;
     frame[13] = 0x00;
-    System.out.printf("%-12s %5s %12s %12s %10s%n", "path", "round", "wall ns/fr", "cpu ns/fr", "frames");
+    System.out.printf(
+        "%-12s %5s %12s %12s %10s%n", "path", "round", "wall ns/fr", "cpu ns/fr", "frames");
     for (int round = 0; round < rounds; round++) {
       for (CapturePath path : CapturePath.values()) {
         Result r = measure(path, frames, frame);
         System.out.printf(
-            "%-12s %5d %12.0f %12.0f %10d%n", path, round, r.wallNsPerFrame, r.cpuNsPerFrame, r.frames);
+            "%-12s %5d %12.0f %12.0f %10d%n",
+            path, round, r.wallNsPerFrame, r.cpuNsPerFrame, r.frames);
       }
     }
   }
@@ -59,7 +61,8 @@ public final class CapturePathBench {
       CaptureSpec spec =
           new CaptureSpec(
               link.nameB(), 128, true, true, 256 << 20, 100, "", CaptureDirection.INOUT, path);
-      PcapCaptureSource source = NetworkNamespace.runIn(capture.name(), () -> PcapCaptureSource.open(spec));
+      PcapCaptureSource source =
+          NetworkNamespace.runIn(capture.name(), () -> PcapCaptureSource.open(spec));
       try (source) {
         send(generator, link.nameA(), frame, frames);
         // Let the kernel finish queueing (softirq) so that only the reading is timed.
