@@ -150,10 +150,15 @@ final class MirrorLab implements AutoCloseable {
 
   /** Sends the frames, in order, from the generator's end of the captured link. */
   void send(List<byte[]> frames) throws Exception {
+    send(tap.nameA(), frames);
+  }
+
+  /** Sends the frames, in order, on {@code generatorInterface} in the generator namespace. */
+  void send(String generatorInterface, List<byte[]> frames) throws Exception {
     NetworkNamespace.runIn(
         generator.name(),
         () -> {
-          try (PacketSocket socket = PacketSocket.openTransmitOnly(tap.nameA());
+          try (PacketSocket socket = PacketSocket.openTransmitOnly(generatorInterface);
               SendBatch batch = new SendBatch(64, 9014)) {
             for (int start = 0; start < frames.size(); start += batch.capacity()) {
               batch.clear();
