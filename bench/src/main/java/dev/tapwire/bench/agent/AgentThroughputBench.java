@@ -107,7 +107,7 @@ public final class AgentThroughputBench {
                     ? runTcpdump(generator, agentNs, tap, conf, rate, seconds)
                     : runAgent(variant, generator, agentNs, tap, conf, rate, seconds);
             System.out.printf(
-                "%-12s %9d %4d %10d %10d %8d %8d %8d %9.0f %s%n",
+                "%-12s %9d %4d %10d %10d %8d %8d %8d %9.0f %8d %s%n",
                 variant,
                 rate,
                 rep,
@@ -117,6 +117,7 @@ public final class AgentThroughputBench {
                 row.queueFull,
                 row.sent,
                 row.cpuNsPerFrame,
+                rssMiB(),
                 row.lossless() ? "yes" : "no");
           }
         }
@@ -286,6 +287,16 @@ public final class AgentThroughputBench {
                 "--no-sock-mem"),
             Duration.ofSeconds(frames / Math.max(1, rate) + 60));
     r.check();
+  }
+
+  /** Resident memory of this JVM (VmRSS), MiB: flat under overload if nothing grows. */
+  private static long rssMiB() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    return -1;
   }
 
   private static long processCpuNs() throws Exception {
