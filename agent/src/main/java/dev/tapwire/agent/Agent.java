@@ -26,6 +26,7 @@ import dev.tapwire.runtime.work.BackoffIdleStrategy;
 import dev.tapwire.runtime.work.WorkerThread;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,10 +93,21 @@ public final class Agent implements AutoCloseable {
         sources.add(PcapCaptureSource.open(captureSpec(plan, iface.name(), path)));
         handoffs.add(new FrameHandoff(plan.queueSlots(), plan.frameBytes()));
       }
-      TunnelFormat format = plan.format(plan.routedSource());
+      InetAddress source = plan.source();
+      if (source == null && plan.needsSourceForChecksum()) {
+        // The IPv6 UDP checksum covers the source address: find it now and bind it, so that
+        // the kernel cannot pick another one later.
+        source = plan.routedSource();
+        if (source == null) {
+          throw new AgentStartupException(
+              "no route to the collector "
+                  + plan.collector().getHostAddress()
+                  + ": VXLAN over IPv6 needs the source address, give --source ADDR");
+        }
+      }
+      TunnelFormat format = plan.format(source);
       transport =
-          RawIpTransport.open(
-              plan.collector(), plan.source(), format.ipProtocol(), plan.maxPacketBytes());
+          RawIpTransport.open(plan.collector(), source, format.ipProtocol(), plan.maxPacketBytes());
       List<CaptureCounters> captureCounters = new ArrayList<>();
       for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
         captureCounters.add(new CaptureCounters(iface.name()));
@@ -124,7 +136,7 @@ public final class Agent implements AutoCloseable {
       closeAll(sources, handoffs, transport);
       throw new AgentStartupException(
           "invalid setting metrics-port = " + config.metricsPort() + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (AgentStartupException | RuntimeException e) {
       closeAll(sources, handoffs, transport);
       throw e;
     }

@@ -146,6 +146,8 @@ public record AgentPlan(
     return format(config, collector, source != null ? source : routedSource);
   }
 
+  // For planning only the header length matters: the collector stands in for an unknown source.
+
   private static TunnelFormat format(
       AgentConfig config, InetAddress collector, InetAddress source) {
     return switch (config.encapsulation()) {
@@ -158,6 +160,12 @@ public record AgentPlan(
               source != null ? source : collector instanceof Inet4Address ? null : collector,
               collector);
     };
+  }
+
+  /** Whether the tunnel's checksum covers the source address (VXLAN over IPv6). */
+  public boolean needsSourceForChecksum() {
+    return config.encapsulation() == AgentEncapsulation.VXLAN
+        && !(collector instanceof Inet4Address);
   }
 
   /**

@@ -98,4 +98,29 @@ class AgentCommandTest {
         .startsWith("agent: invalid setting session-id = '5000'")
         .hasLineCount(1);
   }
+
+  @Test
+  void aYamlFileIsTheLowestLayer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path file = dir.resolve("agent.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        "interface: [lo]\ncollector: 198.18.0.7\nencap: erspan2\nsample: 10\nfilter: not arp\n");
+    int code = run("--config", file.toString(), "--sample", "5", "--dry-run");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("collector: 198.18.0.7")
+        .contains("encapsulation: erspan2")
+        .contains("sample: 1 in 5")
+        .contains("user filter: not arp");
+  }
+
+  @Test
+  void anUnknownYamlKeyIsRejected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path file = dir.resolve("agent.yaml");
+    java.nio.file.Files.writeString(file, "interface: [lo]\ncollector: 198.18.0.7\nsnap-len: 9\n");
+    assertThat(run("--config", file.toString(), "--dry-run")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown setting snap-len");
+  }
 }

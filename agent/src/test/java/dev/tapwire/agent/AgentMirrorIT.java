@@ -110,6 +110,11 @@ class AgentMirrorIT {
             assertThat(packet.number("vxlan.vni")).isEqualTo(1);
             assertThat(packet.number("udp.srcport")).isBetween(49_152L, 65_535L);
             assertThat(packet.number("udp.dstport")).isEqualTo(4789);
+            if (collector.contains(":")) {
+              assertThat(packet.number("udp.checksum.status"))
+                  .as("tshark: checksum good")
+                  .isEqualTo(1);
+            }
           }
           default -> throw new AssertionError(encap);
         }

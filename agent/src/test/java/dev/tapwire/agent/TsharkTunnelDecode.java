@@ -38,7 +38,16 @@ final class TsharkTunnelDecode {
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT,
             "tshark",
-            List.of("-n", "-r", pcap.toString(), "-T", "pdml", "-o", "ip.defragment:FALSE"));
+            List.of(
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-T",
+                "pdml",
+                "-o",
+                "ip.defragment:FALSE",
+                "-o",
+                "udp.check_checksum:TRUE"));
     Assertions.assertEquals(0, result.exitCode(), () -> "tshark failed: " + result.stderr());
     List<PacketPositions> positions = parse(result.stdout());
     List<TcpdumpCapture.Frame> frames = TcpdumpCapture.readFrames(pcap);
