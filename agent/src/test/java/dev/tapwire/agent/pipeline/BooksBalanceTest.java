@@ -84,6 +84,51 @@ class BooksBalanceTest {
     }
   }
 
+  @Test
+  void theDataPathAllocatesNothingPerFrameOnceWarm() throws Exception {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (dev.tapwire.agent.encap.TunnelFormat format :
+        List.of(
+            new Erspan3Format(),
+            new dev.tapwire.agent.encap.Erspan2Format(),
+            new dev.tapwire.agent.encap.TebFormat(),
+            new dev.tapwire.agent.encap.VxlanFormat(
+                4789,
+                java.net.InetAddress.getByName("2001:db8::1"),
+                java.net.InetAddress.getByName("2001:db8::2")))) {
+      FakeSource source = new FakeSource(Integer.MAX_VALUE);
+      FakeTransport transport = new FakeTransport(1_000);
+      try (FrameHandoff handoff = new FrameHandoff(1024, 1500)) {
+        CaptureWorker capture = new CaptureWorker(source, handoff, new CaptureCounters("fake0"), 2);
+        SendWorker send =
+            new SendWorker(
+                List.of(handoff),
+                List.of(new Session(1, 1, 0, 0)),
+                new Encapsulator(format, 40, 1500, true, 65_535, 1460),
+                transport,
+                new RateLimiter(1_000_000_000L, 10_000_000, 1500),
+                new SendCounters());
+        long nowNs = 0;
+        for (int i = 0; i < 2_000; i++) { // warm up: JIT
+          capture.doWork(nowNs);
+          send.doWork(nowNs);
+          nowNs += 100_000;
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000; i++) { // 256k frames captured, half sent
+          capture.doWork(nowNs);
+          send.doWork(nowNs);
+          nowNs += 100_000;
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated)
+            .as("bytes allocated for 256,000 frames with %s", format.getClass().getSimpleName())
+            .isLessThan(4_096);
+      }
+    }
+  }
+
   /** Delivers up to 256 small frames per dispatch; reports 3 kernel drops. */
   private static final class FakeSource implements CaptureSource {
     private final byte[] frame = TestFrames.udpFrame(64, 1);
