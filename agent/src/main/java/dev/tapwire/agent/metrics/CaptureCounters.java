@@ -1,5 +1,7 @@
 package dev.tapwire.agent.metrics;
 
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
+
 /** What one interface's capture thread counts; written by that thread only. */
 public final class CaptureCounters {
   /** Frames libpcap handed over (after the BPF filter). */

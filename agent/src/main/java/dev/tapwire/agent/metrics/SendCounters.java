@@ -1,5 +1,7 @@
 package dev.tapwire.agent.metrics;
 
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
+
 /** What the encapsulate-and-send thread counts; written by that thread only. */
 public final class SendCounters {
   /** Tunnel packets the kernel accepted. */

@@ -1,9 +1,9 @@
 package dev.tapwire.collector.decode;
 
-import dev.tapwire.collector.metrics.SingleWriterCounter;
 import dev.tapwire.collector.stream.AddressText;
 import dev.tapwire.collector.stream.StreamCounters;
 import dev.tapwire.collector.stream.StreamDescriptor;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 import dev.tapwire.wire.seq.SequenceAccounting;
 import dev.tapwire.wire.seq.SequenceTracker;
 import dev.tapwire.wire.tunnel.DecodedFrame;
