@@ -35,6 +35,15 @@ public final class Frame {
   public static final int DIRECTION_INBOUND = 1;
   public static final int DIRECTION_OUTBOUND = 2;
 
+  /** Received on a raw IPv4 socket: the packet starts with the outer IPv4 header. */
+  public static final int ORIGIN_RAW_IPV4 = 1;
+
+  /** Received on a raw IPv6 socket: the packet starts at GRE; addresses are in the fields. */
+  public static final int ORIGIN_RAW_IPV6 = 2;
+
+  /** A UDP payload (VXLAN, GRE-in-UDP); addresses and ports are in the fields. */
+  public static final int ORIGIN_UDP = 3;
+
   private final FramePool pool;
   private final ByteBuf buffer;
   private final MemorySegment segment;
@@ -75,6 +84,29 @@ public final class Frame {
   /** Link type of the inner frame (pcap LINKTYPE_*): Ethernet, or raw IP for IP payloads. */
   public int innerLinkType;
 
+  /** How the packet arrived ({@code ORIGIN_*}): decides where decoding starts. */
+  public int origin;
+
+  /** Index of the receiver that read the packet, for per-receiver accounting. */
+  public int receiverIndex;
+
+  /**
+   * Outer addresses as the socket reported them (first {@link #addressLength} bytes), for the
+   * origins whose packet does not start with the IP header.
+   */
+  public final byte[] sourceAddress = new byte[16];
+
+  public final byte[] destinationAddress = new byte[16];
+
+  /** 4, 16, or 0 when the packet itself carries the addresses (raw IPv4). */
+  public int addressLength;
+
+  public int sourcePort;
+  public int destinationPort;
+
+  /** Arrival order at the merge stage, for its wait-at-most-the-window guarantee. */
+  public long mergeSequence;
+
   Frame(FramePool pool, ByteBuffer slot) {
     this.pool = pool;
     this.capacityBytes = slot.capacity();
@@ -110,6 +142,12 @@ public final class Frame {
     direction = DIRECTION_UNKNOWN;
     truncated = false;
     innerLinkType = 1;
+    origin = 0;
+    receiverIndex = 0;
+    addressLength = 0;
+    sourcePort = -1;
+    destinationPort = -1;
+    mergeSequence = 0;
     REFERENCES.setRelease(this, 1);
   }
 

@@ -1,30 +1,50 @@
 package dev.tapwire.collector.stream;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Per-stream counters. The decode stage is the only writer (plain increments on its thread,
  * published with release stores); sinks and the metrics scrape read them with acquire loads, so the
- * hot path takes no lock and no atomic read-modify-write.
+ * hot path takes no lock, no atomic read-modify-write and no full fence.
  */
 public final class StreamCounters {
-  private volatile long frames;
-  private volatile long bytes;
-  private volatile long gapEvents;
-  private volatile long framesLost;
-  private volatile long truncatedFrames;
-  private volatile long firstSeenNs;
-  private volatile long lastSeenNs;
+  private static final VarHandle FRAMES = handle("frames");
+  private static final VarHandle BYTES = handle("bytes");
+  private static final VarHandle GAP_EVENTS = handle("gapEvents");
+  private static final VarHandle FRAMES_LOST = handle("framesLost");
+  private static final VarHandle TRUNCATED_FRAMES = handle("truncatedFrames");
+  private static final VarHandle FIRST_SEEN_NS = handle("firstSeenNs");
+  private static final VarHandle LAST_SEEN_NS = handle("lastSeenNs");
+
+  // Written by the decode thread only, through the handles above.
+  private long frames;
+  private long bytes;
+  private long gapEvents;
+  private long framesLost;
+  private long truncatedFrames;
+  private long firstSeenNs;
+  private long lastSeenNs;
+
+  private static VarHandle handle(String field) {
+    try {
+      return MethodHandles.lookup().findVarHandle(StreamCounters.class, field, long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Decode stage only. */
   public void countFrame(int lengthBytes, boolean truncated, long nowEpochNs) {
     if (frames == 0) {
-      firstSeenNs = nowEpochNs;
+      FIRST_SEEN_NS.setRelease(this, nowEpochNs);
     }
-    frames = frames + 1;
-    bytes = bytes + lengthBytes;
+    BYTES.setRelease(this, bytes + lengthBytes);
     if (truncated) {
-      truncatedFrames = truncatedFrames + 1;
+      TRUNCATED_FRAMES.setRelease(this, truncatedFrames + 1);
     }
-    lastSeenNs = nowEpochNs;
+    LAST_SEEN_NS.setRelease(this, nowEpochNs);
+    FRAMES.setRelease(this, frames + 1);
   }
 
   /**
@@ -33,38 +53,38 @@ public final class StreamCounters {
    */
   public void countLoss(long lossDelta) {
     if (lossDelta > 0) {
-      gapEvents = gapEvents + 1;
+      GAP_EVENTS.setRelease(this, gapEvents + 1);
     }
     if (lossDelta != 0) {
-      framesLost = framesLost + lossDelta;
+      FRAMES_LOST.setRelease(this, framesLost + lossDelta);
     }
   }
 
   public long frames() {
-    return frames;
+    return (long) FRAMES.getAcquire(this);
   }
 
   public long bytes() {
-    return bytes;
+    return (long) BYTES.getAcquire(this);
   }
 
   public long gapEvents() {
-    return gapEvents;
+    return (long) GAP_EVENTS.getAcquire(this);
   }
 
   public long framesLost() {
-    return framesLost;
+    return (long) FRAMES_LOST.getAcquire(this);
   }
 
   public long truncatedFrames() {
-    return truncatedFrames;
+    return (long) TRUNCATED_FRAMES.getAcquire(this);
   }
 
   public long firstSeenNs() {
-    return firstSeenNs;
+    return (long) FIRST_SEEN_NS.getAcquire(this);
   }
 
   public long lastSeenNs() {
-    return lastSeenNs;
+    return (long) LAST_SEEN_NS.getAcquire(this);
   }
 }

@@ -1,0 +1,333 @@
+package dev.tapwire.collector;
+
+import dev.tapwire.collector.config.CollectorConfig;
+import dev.tapwire.collector.decode.DecodeStage;
+import dev.tapwire.collector.decode.StreamTable;
+import dev.tapwire.collector.frame.Frame;
+import dev.tapwire.collector.frame.FramePools;
+import dev.tapwire.collector.merge.DuplicateFilter;
+import dev.tapwire.collector.merge.MergeStage;
+import dev.tapwire.collector.metrics.CollectorBooks;
+import dev.tapwire.collector.metrics.CollectorMetrics;
+import dev.tapwire.collector.receive.KernelGreCheck;
+import dev.tapwire.collector.receive.RawGreReceiver;
+import dev.tapwire.collector.receive.ReceiveCounters;
+import dev.tapwire.collector.receive.UdpReceiver;
+import dev.tapwire.collector.sink.FrameSink;
+import dev.tapwire.runtime.metrics.MetricsEndpoint;
+import dev.tapwire.runtime.work.SpscQueue;
+import dev.tapwire.runtime.work.WorkerThread;
+import dev.tapwire.wire.ip.Ipv4Reassembler;
+import dev.tapwire.wire.tunnel.TunnelClassifier;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The collector's data path, wired from a {@link CollectorConfig}: receivers (raw GRE per listen
+ * address, one UDP event loop) → one bounded queue per receiver thread → decode → bounded queue →
+ * merge → every sink. Starting opens every socket in the calling thread's network namespace and
+ * then starts one thread per stage; {@link #close} stops the receivers first and lets every later
+ * stage drain and flush, so nothing accepted is lost silently at shutdown.
+ */
+public final class Collector implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Collector.class.getName());
+  private static final int REASSEMBLY_DATAGRAMS = 64;
+  private static final long REASSEMBLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
+
+  private final CollectorConfig config;
+  private final FramePools pools;
+  private final List<RawGreReceiver> rawReceivers;
+  private final UdpReceiver udpReceiver;
+  private final List<ReceiveCounters> receiveCounters;
+  private final DecodeStage decode;
+  private final SpscQueue<Frame> mergeInput;
+  private final MergeStage merge;
+  private final List<FrameSink> sinks;
+  private final List<WorkerThread> receiverThreads = new ArrayList<>();
+  private WorkerThread decodeThread;
+  private WorkerThread mergeThread;
+  private MetricsEndpoint endpoint;
+  private volatile boolean closed;
+
+  private Collector(
+      CollectorConfig config,
+      FramePools pools,
+      List<RawGreReceiver> rawReceivers,
+      UdpReceiver udpReceiver,
+      List<ReceiveCounters> receiveCounters,
+      DecodeStage decode,
+      SpscQueue<Frame> mergeInput,
+      MergeStage merge,
+      List<FrameSink> sinks) {
+    this.config = config;
+    this.pools = pools;
+    this.rawReceivers = rawReceivers;
+    this.udpReceiver = udpReceiver;
+    this.receiveCounters = receiveCounters;
+    this.decode = decode;
+    this.mergeInput = mergeInput;
+    this.merge = merge;
+    this.sinks = sinks;
+  }
+
+  /**
+   * Builds and starts the collector: sockets (in the calling thread's network namespace), sinks,
+   * stage threads, metrics registration and, when {@code serveMetrics}, the metrics endpoint.
+   *
+   * @throws Exception when a socket cannot be opened, a sink cannot be set up or the metrics port
+   *     is taken; everything opened so far is closed again
+   */
+  public static Collector start(
+      CollectorConfig config,
+      PrometheusRegistry registry,
+      SinkFactory sinkFactory,
+      boolean serveMetrics)
+      throws Exception {
+    String greWarning =
+        config.greEnabled() ? KernelGreCheck.warning(KernelGreCheck.answeringModules()) : null;
+    if (greWarning != null) {
+      LOG.log(System.Logger.Level.WARNING, "WARNING: " + greWarning);
+    }
+    int queueFrames = config.queueFrames();
+    FramePools pools = new FramePools(queueFrames, Math.max(16, queueFrames / 256));
+    List<SpscQueue<Frame>> inputs = new ArrayList<>();
+    List<ReceiveCounters> counters = new ArrayList<>();
+    List<RawGreReceiver> raw = new ArrayList<>();
+    UdpReceiver udp = null;
+    List<FrameSink> sinks = List.of();
+    try {
+      if (config.greEnabled()) {
+        for (InetAddress listen : config.listenAddresses()) {
+          SpscQueue<Frame> queue = new SpscQueue<>(queueFrames);
+          ReceiveCounters rc = new ReceiveCounters(greLabel(listen), queue);
+          raw.add(RawGreReceiver.open(listen, pools, queue, rc, counters.size()));
+          inputs.add(queue);
+          counters.add(rc);
+        }
+      }
+      List<UdpReceiver.Port> ports = new ArrayList<>();
+      SpscQueue<Frame> udpQueue = new SpscQueue<>(queueFrames);
+      if (config.vxlanPort() != 0) {
+        ports.add(udpPort(config.vxlanPort(), "vxlan", udpQueue, counters));
+      }
+      if (config.greInUdpPort() != 0) {
+        ports.add(udpPort(config.greInUdpPort(), "gre_in_udp", udpQueue, counters));
+      }
+      if (!ports.isEmpty()) {
+        udp = UdpReceiver.start(config.listenAddresses(), ports, pools, udpQueue);
+        inputs.add(udpQueue);
+      }
+      sinks = List.copyOf(sinkFactory.create(config, registry));
+      if (sinks.isEmpty()) {
+        throw new IllegalStateException("no sink configured: frames would go nowhere");
+      }
+    } catch (Exception | Error e) {
+      closeQuietly(raw, udp, sinks, e);
+      throw e;
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    SpscQueue<Frame>[] inputArray = inputs.toArray(new SpscQueue[0]);
+    SpscQueue<Frame> mergeInput = new SpscQueue<>(queueFrames);
+    DecodeStage decode =
+        new DecodeStage(
+            inputArray,
+            mergeInput,
+            pools,
+            new TunnelClassifier(config.vxlanPort(), config.greInUdpPort()),
+            config.allowlist(),
+            new Ipv4Reassembler(
+                REASSEMBLY_DATAGRAMS, 65_535, REASSEMBLY_TIMEOUT_NS, MAX_FRAGMENTS_PER_DATAGRAM),
+            new StreamTable(config.maxStreams(), config.streamIdleNs()));
+    MergeStage merge =
+        new MergeStage(
+            mergeInput,
+            sinks.toArray(new FrameSink[0]),
+            config.mergeWindowNs(),
+            config.lateFramesDelivered(),
+            config.dedup() ? new DuplicateFilter(2 * queueFrames, config.mergeWindowNs()) : null,
+            queueFrames);
+    Collector collector =
+        new Collector(config, pools, raw, udp, counters, decode, mergeInput, merge, sinks);
+    try {
+      CollectorMetrics.register(
+          registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
+      collector.startThreads();
+      if (serveMetrics) {
+        collector.endpoint =
+            MetricsEndpoint.start(
+                config.metricsAddress(),
+                config.metricsPort(),
+                registry,
+                collector::healthy,
+                collector::ready);
+      }
+    } catch (Exception | Error e) {
+      collector.close();
+      throw e;
+    }
+    return collector;
+  }
+
+  private static UdpReceiver.Port udpPort(
+      int port, String name, SpscQueue<Frame> queue, List<ReceiveCounters> counters) {
+    ReceiveCounters rc = new ReceiveCounters(name, queue);
+    counters.add(rc);
+    return new UdpReceiver.Port(port, rc, counters.size() - 1);
+  }
+
+  /** {@code gre_ipv4}/{@code gre_ipv6} for the wildcards, else {@code gre_<address>}. */
+  static String greLabel(InetAddress listen) {
+    if (listen.isAnyLocalAddress()) {
+      return listen instanceof Inet4Address ? "gre_ipv4" : "gre_ipv6";
+    }
+    return "gre_" + listen.getHostAddress();
+  }
+
+  private void startThreads() {
+    for (FrameSink sink : sinks) {
+      sink.start();
+    }
+    mergeThread = WorkerThread.start(merge);
+    decodeThread = WorkerThread.start(decode);
+    for (RawGreReceiver receiver : rawReceivers) {
+      receiverThreads.add(WorkerThread.start(receiver));
+    }
+  }
+
+  /** The process works: every stage thread runs and every sink is healthy. */
+  public boolean healthy() {
+    if (closed || decodeThread == null || mergeThread == null) {
+      return false;
+    }
+    if (!decodeThread.healthy() || !mergeThread.healthy()) {
+      return false;
+    }
+    for (WorkerThread thread : receiverThreads) {
+      if (!thread.healthy()) {
+        return false;
+      }
+    }
+    for (FrameSink sink : sinks) {
+      if (!sink.healthy()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** It does its job: healthy and every socket open. */
+  public boolean ready() {
+    if (!healthy()) {
+      return false;
+    }
+    for (RawGreReceiver receiver : rawReceivers) {
+      if (!receiver.isOpen()) {
+        return false;
+      }
+    }
+    return udpReceiver == null || udpReceiver.isOpen();
+  }
+
+  public CollectorConfig config() {
+    return config;
+  }
+
+  /** Port of the metrics endpoint, or -1 when not serving. */
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
+
+  /** The accounting equations over this collector's counters. */
+  public CollectorBooks books() {
+    return new CollectorBooks(
+        receiveCounters, decode.counters(), mergeInput, merge.counters(), sinks);
+  }
+
+  public List<ReceiveCounters> receiveCounters() {
+    return receiveCounters;
+  }
+
+  public DecodeStage decodeStage() {
+    return decode;
+  }
+
+  public MergeStage mergeStage() {
+    return merge;
+  }
+
+  public List<FrameSink> sinks() {
+    return sinks;
+  }
+
+  public FramePools pools() {
+    return pools;
+  }
+
+  /** UDP ports actually bound. */
+  public List<java.net.InetSocketAddress> udpAddresses() {
+    return udpReceiver == null ? List.of() : udpReceiver.localAddresses();
+  }
+
+  /**
+   * Stops receiving, lets decode and merge drain what they hold into the sinks, then closes the
+   * sinks (which deliver their queues and flush) and the metrics endpoint.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (receiverThreads.isEmpty()) {
+      rawReceivers.forEach(RawGreReceiver::onClose); // never started: close the sockets here
+    }
+    for (WorkerThread thread : receiverThreads) {
+      thread.close();
+    }
+    if (udpReceiver != null) {
+      udpReceiver.close();
+    }
+    if (decodeThread != null) {
+      decodeThread.close(); // drains its queues in onClose
+    }
+    if (mergeThread != null) {
+      mergeThread.close(); // releases its heap to the sinks in onClose
+    }
+    for (FrameSink sink : sinks) {
+      try {
+        sink.close();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "closing sink " + sink.name() + " failed", e);
+      }
+    }
+    if (endpoint != null) {
+      endpoint.close();
+    }
+  }
+
+  private static void closeQuietly(
+      List<RawGreReceiver> raw, UdpReceiver udp, List<FrameSink> sinks, Throwable primary) {
+    for (RawGreReceiver receiver : raw) {
+      receiver.onClose();
+    }
+    if (udp != null) {
+      try {
+        udp.close();
+      } catch (RuntimeException e) {
+        primary.addSuppressed(e);
+      }
+    }
+    for (FrameSink sink : sinks) {
+      try {
+        sink.close();
+      } catch (RuntimeException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+}
