@@ -65,6 +65,10 @@ for i in "${TW_LINKS[@]}"; do
   veth "$h" "$TW_HOST_IF" "$sw" "$TW_CAPTURE_IF" 1500
   addr "$h" "$TW_HOST_IF" "$(tw_host_v4 "$i")/24" "$(tw_host_v6 "$i")/64"
   addr "$sw" "$TW_CAPTURE_IF" "$(tw_switch_v4 "$i")/24" "$(tw_switch_v6 "$i")/64"
+  # One segment per packet: without it a veth passes TCP as GSO super-frames of up to 64 KiB, which
+  # capture would see as frames no wire carries. With it, frames are at most MTU + 14 bytes.
+  ip -n "$h" link set "$TW_HOST_IF" gso_max_segs 1
+  ip -n "$sw" link set "$TW_CAPTURE_IF" gso_max_segs 1
   ip -n "$h" link set "$TW_HOST_IF" up
   ip -n "$sw" link set "$TW_CAPTURE_IF" up
 

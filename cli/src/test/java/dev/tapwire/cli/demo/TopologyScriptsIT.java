@@ -198,6 +198,10 @@ class TopologyScriptsIT {
           .as("%s (%s) on sw1's captured link", kind.getKey(), kind.getValue())
           .isPositive();
     }
+    // No GSO super-frames: every frame is one a 1500-byte-MTU wire could carry.
+    assertThat(TcpdumpCapture.countMatching(pcap, "greater 1515"))
+        .as("frames longer than 1514 bytes")
+        .isZero();
     // tshark, a second decoder, reads BGP OPEN messages in both directions of TCP 179.
     List<List<String>> bgp = Tshark.fields(pcap, "ip.src", "bgp.type");
     long openFromHost =
