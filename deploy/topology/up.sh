@@ -8,6 +8,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 tw_init "$@"
 tw_require_root
+for tool in ip ethtool; do
+  command -v "$tool" >/dev/null || { echo "up.sh: $tool is not installed" >&2; exit 1; }
+done
 
 for h in "${TW_HOSTS[@]}"; do
   if tw_ns_exists "$h"; then
@@ -65,8 +68,12 @@ for i in "${TW_LINKS[@]}"; do
   veth "$h" "$TW_HOST_IF" "$sw" "$TW_CAPTURE_IF" 1500
   addr "$h" "$TW_HOST_IF" "$(tw_host_v4 "$i")/24" "$(tw_host_v6 "$i")/64"
   addr "$sw" "$TW_CAPTURE_IF" "$(tw_switch_v4 "$i")/24" "$(tw_switch_v6 "$i")/64"
-  # One segment per packet: without it a veth passes TCP as GSO super-frames of up to 64 KiB, which
-  # capture would see as frames no wire carries. With it, frames are at most MTU + 14 bytes.
+  # Frames as a wire would carry them. A veth offloads checksums and segmentation to a "device"
+  # that never computes them: capture would see TCP/UDP checksums left unfinished (an IDS reports
+  # them as bad) and TCP super-frames of up to 64 KiB. Checksums in software, one segment per
+  # packet: every captured frame is complete and at most MTU + 14 bytes.
+  ip netns exec "$h" ethtool -K "$TW_HOST_IF" tx off >/dev/null
+  ip netns exec "$sw" ethtool -K "$TW_CAPTURE_IF" tx off >/dev/null
   ip -n "$h" link set "$TW_HOST_IF" gso_max_segs 1
   ip -n "$sw" link set "$TW_CAPTURE_IF" gso_max_segs 1
   ip -n "$h" link set "$TW_HOST_IF" up

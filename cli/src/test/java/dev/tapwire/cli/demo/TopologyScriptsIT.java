@@ -37,7 +37,8 @@ class TopologyScriptsIT {
   @BeforeEach
   void needsRootAndTools() {
     RootRequirement.check();
-    for (String tool : List.of("ip", "ping", "socat", "mausezahn", "tcpdump", "tshark")) {
+    for (String tool :
+        List.of("ip", "ethtool", "ping", "socat", "mausezahn", "tcpdump", "tshark")) {
       ExternalTool.require(tool);
     }
   }
@@ -202,6 +203,27 @@ class TopologyScriptsIT {
     assertThat(TcpdumpCapture.countMatching(pcap, "greater 1515"))
         .as("frames longer than 1514 bytes")
         .isZero();
+    // Checksums are finished (no offload left them for a device that never computes them).
+    ExternalTool.Result badChecksums =
+        ExternalTool.run(
+            ExternalTool.DEFAULT_TIMEOUT,
+            "tshark",
+            List.of(
+                "-n",
+                "-r",
+                pcap.toString(),
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-o",
+                "udp.check_checksum:TRUE",
+                "-Y",
+                "ip.checksum.status == \"Bad\" or tcp.checksum.status == \"Bad\""
+                    + " or udp.checksum.status == \"Bad\" or icmp.checksum.status == \"Bad\""
+                    + " or icmpv6.checksum.status == \"Bad\""));
+    assertThat(badChecksums.exitCode()).as(badChecksums.stderr()).isZero();
+    assertThat(badChecksums.stdoutLines()).as("frames with a bad checksum").isEmpty();
     // tshark, a second decoder, reads BGP OPEN messages in both directions of TCP 179.
     List<List<String>> bgp = Tshark.fields(pcap, "ip.src", "bgp.type");
     long openFromHost =
