@@ -204,7 +204,7 @@ class TopologyScriptsIT {
         .as("frames longer than 1514 bytes")
         .isZero();
     // Checksums are finished (no offload left them for a device that never computes them).
-    ExternalTool.Result badChecksums =
+    Exec.Result badChecksums =
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT,
             "tshark",
