@@ -36,14 +36,16 @@ VLAN_UDP_PORT=5002
 BGP_PORT=179
 
 servers=()
-stop_servers() {
+loops=()
+# On exit, also when interrupted: stop the link loops, then the servers.
+stop_all() {
   local pid
-  for pid in "${servers[@]}"; do
+  for pid in "${loops[@]}" "${servers[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
 }
-trap stop_servers EXIT
+trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 listening() { [ -n "$(ip netns exec "$1" ss -Hln "$2" "sport = :$3")" ]; }
@@ -132,7 +134,6 @@ link_loop() {
   echo "traffic.sh: link $i: $rounds rounds" >&2
 }
 
-loops=()
 for i in "${TW_LINKS[@]}"; do
   link_loop "$i" &
   loops+=($!)

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TapwireVersion.class,
     description = "Distributed remote SPAN: capture, tunnel, collect and deliver frames untouched.",
-    subcommands = {DecapCommand.class, CollectorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DecapCommand.class,
+      CollectorCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TapwireCli {
 
   public static void main(String[] args) {
