@@ -5,7 +5,7 @@
 #   ARP        the host's neighbour cache is flushed, so the next IPv4 packet starts with ARP
 #   ICMP       ping swI and back (IPv4)
 #   ICMPv6     ping -6 swI and back (neighbour discovery first, since the cache was flushed)
-#   TCP        a few KiB of random payload to an echo server on swI port 5000, and back
+#   TCP        64 KiB of random payload to an echo server on swI port 5000, and back
 #   BGP        a TCP connection to swI port 179 carrying a BGP OPEN and a KEEPALIVE, echoed back
 #   UDP        a datagram to an echo server on swI port 5001, and back
 #   802.1Q     tagged UDP (VLAN 100 on link 1, 200 on link 2) both ways, a tagged ICMP echo request
@@ -106,7 +106,7 @@ round() {
   ip -n "$h" neigh flush dev "$TW_HOST_IF"
   ip netns exec "$h" ping -q -c 1 -W 1 "$sw4" >/dev/null
   ip netns exec "$h" ping -6 -q -c 1 -W 1 "$sw6" >/dev/null
-  head -c 4096 /dev/urandom | ip netns exec "$h" socat -t 1 -T 2 - "TCP:$sw4:$TCP_PORT" >/dev/null
+  head -c 65536 /dev/urandom | ip netns exec "$h" socat -t 1 -T 2 - "TCP:$sw4:$TCP_PORT" >/dev/null
   bgp_open "$(tw_host_v4 "$i")" | ip netns exec "$h" socat -t 1 -T 2 - "TCP:$sw4:$BGP_PORT" >/dev/null
   echo "tapwire udp probe $i" | ip netns exec "$h" socat -t 0.3 -T 2 - "UDP:$sw4:$UDP_PORT" >/dev/null
   ip netns exec "$h" mausezahn "$TW_HOST_IF" -c 1 -q -a "$hmac" -b "$swmac" -Q "$vid" \

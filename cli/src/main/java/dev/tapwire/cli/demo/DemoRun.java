@@ -40,6 +40,7 @@ final class DemoRun {
   private final List<DemoProcess> processes = new ArrayList<>();
   private final AtomicBoolean cleanupStarted = new AtomicBoolean();
   private final CountDownLatch cleanupDone = new CountDownLatch(1);
+  private volatile boolean interrupted;
   private volatile Process traffic;
   private List<DemoSource> sources = List.of();
   private Topology topology;
@@ -158,6 +159,7 @@ final class DemoRun {
     DemoSnapshot previous = null;
     long nextPrintNs = System.nanoTime() + PROGRESS_INTERVAL_NS;
     while (true) {
+      checkNotInterrupted();
       DemoSnapshot now = snapshot();
       if (previous != null && now.balanced() && now.fingerprint().equals(previous.fingerprint())) {
         say("%s", DemoReport.progress((System.nanoTime() - startNs) / 1_000_000_000L, now, last));
@@ -177,6 +179,7 @@ final class DemoRun {
   }
 
   private int verify(DemoSnapshot s, boolean settled, int trafficExit) throws IOException {
+    checkNotInterrupted();
     Path dir = settings.outputDir();
     Map<String, List<FrameDigests.Frame>> sourceFrames = new LinkedHashMap<>();
     for (DemoSource src : sources) {
@@ -371,6 +374,7 @@ final class DemoRun {
   }
 
   private void checkAlive() {
+    checkNotInterrupted();
     List<DemoProcess> all = new ArrayList<>(agents.values());
     all.add(collector);
     for (DemoProcess p : all) {
@@ -378,6 +382,12 @@ final class DemoRun {
         throw new UserFacingException(
             p.name() + " exited with " + p.exitValue() + ":\n" + p.logTail(10));
       }
+    }
+  }
+
+  private void checkNotInterrupted() {
+    if (interrupted) {
+      throw new UserFacingException("interrupted");
     }
   }
 
@@ -489,7 +499,9 @@ final class DemoRun {
     out.flush();
   }
 
+  /** The JVM is stopping (Ctrl-C, SIGTERM): clean up, and make the run stop reporting. */
   private void cleanupFromHook() {
+    interrupted = true;
     if (cleanupStarted.get()) {
       try {
         cleanupDone.await(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -507,6 +519,10 @@ final class DemoRun {
       return;
     }
     try {
+      if (interrupted) {
+        out.println("tapwire demo: interrupted; stopping everything and removing the topology");
+        out.flush();
+      }
       Process t = traffic;
       if (t != null && t.isAlive()) {
         t.destroy();
