@@ -1,5 +1,6 @@
 package dev.tapwire.cli;
 
+import dev.tapwire.agent.AgentCommand;
 import dev.tapwire.collector.CollectorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Distributed remote SPAN: capture, tunnel, collect and deliver frames untouched.",
     subcommands = {
       DecapCommand.class,
+      AgentCommand.class,
       CollectorCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
