@@ -314,6 +314,71 @@ tcpdump_counts() {
 }
 tcpdump_stop() { stop_tool INT; }
 
+# --- netsniff-ng --out into tmpfs: reports only when it exits, so one process per step
+netsniff_cmd() {
+  echo "taskset -c $tool_cpu netsniff-ng --in $tcpdump_if --out $work/out/netsniff.pcap --ring-size 64MiB --silent --no-sock-mem --notouch-irq"
+}
+netsniff_passed=0 # totals of the steps so far (this point)
+netsniff_dropped=0
+netsniff_incoming=0
+netsniff_start() { netsniff_passed=0 netsniff_dropped=0 netsniff_incoming=0; }
+netsniff_step_begin() {
+  fresh_out
+  # shellcheck disable=SC2046
+  ip netns exec "$ns_dut" $(netsniff_cmd) >"$work/tool.log" 2>&1 &
+  tool_pid=$!
+  wait_for 30 "netsniff-ng to run" grep -q "Running!" "$work/tool.log"
+}
+# While it runs: what the file holds so far (it writes whole records), no drops known yet.
+netsniff_counts() {
+  local bytes=0
+  if [ -n "$tool_pid" ]; then
+    bytes="$(stat -c %s "$work/out/netsniff.pcap" 2>/dev/null || echo 24)"
+    echo "$((netsniff_passed + (bytes - 24) / (16 + frame_bytes))) $netsniff_dropped $netsniff_incoming"
+  else
+    echo "$netsniff_passed $netsniff_dropped $netsniff_incoming"
+  fi
+}
+netsniff_step_end() {
+  stop_tool INT
+  # "N packets incoming (M unread on exit)", "N packets passed filter", "N packets failed filter (out of space)"
+  local incoming unread passed failed
+  read -r incoming unread passed failed < <(tr '\r' '\n' <"$work/tool.log" | awk '
+    /packets incoming/ { incoming = $1; u = $0; sub(/.*\(/, "", u); unread = u + 0 }
+    /packets passed filter/ { passed = $1 }
+    /packets failed filter/ { failed = $1 }
+    END { printf "%d %d %d %d\n", incoming, unread, passed, failed }')
+  netsniff_passed=$((netsniff_passed + passed))
+  netsniff_dropped=$((netsniff_dropped + unread + failed))
+  netsniff_incoming=$((netsniff_incoming + incoming))
+}
+
+# --- tapwire agent: libpcap capture (promiscuous) -> ERSPAN III -> raw IP socket to the sink ns
+agent_cmd() {
+  echo "taskset -c $tool_cpu $repo/tapwire agent -i $tcpdump_if --collector 198.18.101.2 -B 65536 --path-mtu 9000" \
+    "--metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
+}
+agent_start() {
+  fresh_out
+  # shellcheck disable=SC2046
+  ip netns exec "$ns_dut" $(agent_cmd) >"$work/tool.log" 2>&1 &
+  tool_pid=$!
+  wait_for 90 "agent /readyz" agent_ready
+}
+agent_ready() { http_get "$ns_dut" "$agent_metrics_port" /readyz >/dev/null 2>&1; }
+# final = tunnel packets that reached the sink's interface; aux = frames the agent captured.
+agent_counts() {
+  local arrived
+  arrived="$(rx_packets "$ns_sink" "$sink_if")"
+  http_get "$ns_dut" "$agent_metrics_port" /metrics | awk -v arrived="$arrived" '
+    /^tapwire_agent_frames_captured_total/ { captured += $NF }
+    /^tapwire_agent_frames_dropped_total/ { drops += $NF }
+    /^tapwire_agent_kernel_drops_total/ { drops += $NF }
+    /^tapwire_agent_interface_drops_total/ { drops += $NF }
+    END { printf "%d %d %d\n", arrived, drops, captured }'
+}
+agent_stop() { stop_tool TERM; }
+
 # ---------------------------------------------------------------- one step
 
 # Globals set per point: part, tool, frame_bytes (the frame as the tool under test sees it),
@@ -453,6 +518,41 @@ collector_part() {
 }
 collector_cfg() { erspan_cfg "$collector_mac" "$1" "$frame_bytes"; }
 
+agent_part() {
+  make_ns "$ns_gen"
+  make_ns "$ns_dut"
+  make_ns "$ns_sink"
+  gen_if="${tag}g"
+  dut_if="${tag}a"
+  export_if="${tag}x"
+  sink_if="${tag}s"
+  make_veth "$ns_gen" "$gen_if" "$ns_dut" "$dut_if"
+  make_veth "$ns_dut" "$export_if" "$ns_sink" "$sink_if"
+  ip -n "$ns_dut" addr add 198.18.101.1/24 dev "$export_if"
+  ip -n "$ns_sink" addr add 198.18.101.2/24 dev "$sink_if"
+  # The tunnel packets go to a MAC nobody has: the sink's veth counts each one and its namespace
+  # drops it at once, so the receiving IP stack is not charged to the agent's core. No ARP.
+  ip -n "$ns_dut" neigh replace 198.18.101.2 lladdr 02:00:00:00:00:99 dev "$export_if" nud permanent
+  part=agent
+  tcpdump_if=$dut_if
+  tcpdump_filter=""
+  cfg_for=agent_cfg
+  local size
+  for size in $sizes; do
+    frame_bytes=$size
+    wire_bytes=$size
+    for ((rep = 1; rep <= reps; rep++)); do
+      for tool in agent tcpdump netsniff; do
+        measure_point
+      done
+    done
+  done
+  ip netns del "$ns_gen"
+  ip netns del "$ns_dut"
+  ip netns del "$ns_sink"
+}
+agent_cfg() { plain_cfg "$frame_bytes"; }
+
 # ---------------------------------------------------------------- report
 
 median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
@@ -546,6 +646,7 @@ if [ "$only" != agent ]; then
   collector_part
 fi
 if [ "$only" != collector ]; then
+  "$repo/tapwire" agent --help >/dev/null 2>&1 || die "this tree has no tapwire agent yet"
   agent_part
 fi
 write_results
