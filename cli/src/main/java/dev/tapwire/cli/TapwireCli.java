@@ -1,5 +1,6 @@
 package dev.tapwire.cli;
 
+import dev.tapwire.agent.AgentCommand;
 import dev.tapwire.collector.CollectorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TapwireVersion.class,
     description = "Distributed remote SPAN: capture, tunnel, collect and deliver frames untouched.",
-    subcommands = {DecapCommand.class, CollectorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DecapCommand.class,
+      AgentCommand.class,
+      CollectorCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TapwireCli {
 
   public static void main(String[] args) {

@@ -10,7 +10,7 @@ public final class Capinfos {
 
   /** The full {@code capinfos -M} report; asserts exit code 0 and a clean standard error. */
   public static String report(Path capture) {
-    ExternalTool.Result result =
+    Exec.Result result =
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT, "capinfos", List.of("-M", capture.toString()));
     String stderr = Tshark.withoutPrivilegeNotice(result.stderr());
@@ -28,7 +28,7 @@ public final class Capinfos {
 
   /** The "Number of packets" capinfos reports. */
   public static long packetCount(Path capture) {
-    ExternalTool.Result result =
+    Exec.Result result =
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT, "capinfos", List.of("-c", "-M", capture.toString()));
     if (result.exitCode() != 0) {

@@ -16,6 +16,11 @@ public final class Exec {
 
   /** Exit code and output of a finished command. */
   public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    /** Standard output split into lines, without the line terminators. */
+    public List<String> stdoutLines() {
+      return stdout.lines().toList();
+    }
+
     /** Whether the exit code is 0. */
     public boolean ok() {
       return exitCode == 0;

@@ -1,14 +1,11 @@
 package dev.tapwire.testkit;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,20 +17,6 @@ import org.junit.jupiter.api.Assumptions;
 public final class ExternalTool {
   /** Default time limit for one run; a guard against hangs, not a performance assertion. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-
-  /**
-   * What a run produced.
-   *
-   * @param exitCode the process exit code
-   * @param stdout standard output, decoded as UTF-8
-   * @param stderr standard error, decoded as UTF-8
-   */
-  public record Result(int exitCode, String stdout, String stderr) {
-    /** Standard output split into lines, without the line terminators. */
-    public List<String> stdoutLines() {
-      return stdout.lines().toList();
-    }
-  }
 
   private ExternalTool() {}
 
@@ -65,58 +48,18 @@ public final class ExternalTool {
   }
 
   /** Runs {@code program} (looked up with {@link #require}) with {@code args}. */
-  public static Result run(String program, String... args) {
+  public static Exec.Result run(String program, String... args) {
     return run(DEFAULT_TIMEOUT, program, List.of(args));
   }
 
   /**
-   * Runs {@code program} with {@code args}, standard input closed, and waits up to {@code timeout}.
-   * Fails the test if it cannot start or does not finish in time (the process is killed).
+   * Runs {@code program} with {@code args}, standard input closed, and waits up to {@code timeout}
+   * (the process is killed after it, failing the test).
    */
-  public static Result run(Duration timeout, String program, List<String> args) {
-    Path executable = require(program);
+  public static Exec.Result run(Duration timeout, String program, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(executable.toString());
+    command.add(require(program).toString());
     command.addAll(args);
-    Path stdout = null;
-    Path stderr = null;
-    try {
-      // Output goes to files, not pipes, so a chatty tool can never block on a full pipe.
-      stdout = Files.createTempFile("tapwire-" + program, ".out");
-      stderr = Files.createTempFile("tapwire-" + program, ".err");
-      Process process =
-          new ProcessBuilder(command)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(stdout.toFile())
-              .redirectError(stderr.toFile())
-              .start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        process.waitFor();
-        return Assertions.fail(String.join(" ", command) + " did not finish within " + timeout);
-      }
-      return new Result(
-          process.exitValue(),
-          Files.readString(stdout, StandardCharsets.UTF_8),
-          Files.readString(stderr, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return Assertions.fail("cannot run " + String.join(" ", command), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Assertions.fail("interrupted while running " + String.join(" ", command), e);
-    } finally {
-      deleteQuietly(stdout);
-      deleteQuietly(stderr);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        // A leftover temp file is harmless.
-      }
-    }
+    return Exec.run(command, timeout);
   }
 }

@@ -28,7 +28,7 @@ public final class Tshark {
       args.add("-e");
       args.add(field);
     }
-    ExternalTool.Result result = ExternalTool.run(ExternalTool.DEFAULT_TIMEOUT, "tshark", args);
+    Exec.Result result = ExternalTool.run(ExternalTool.DEFAULT_TIMEOUT, "tshark", args);
     assertClean(result, capture);
     List<List<String>> rows = new ArrayList<>();
     for (String line : result.stdoutLines()) {
@@ -66,7 +66,7 @@ public final class Tshark {
     return negative ? -value : value;
   }
 
-  private static void assertClean(ExternalTool.Result result, Path capture) {
+  private static void assertClean(Exec.Result result, Path capture) {
     String stderr = withoutPrivilegeNotice(result.stderr());
     if (result.exitCode() != 0 || !stderr.isBlank()) {
       Assertions.fail(

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ExternalToolTest {
   @Test
   void returnsExitCodeAndBothOutputs() {
-    ExternalTool.Result result =
+    Exec.Result result =
         ExternalTool.run(
             Duration.ofSeconds(30),
             "sh",

@@ -25,6 +25,9 @@ import java.util.List;
  * @param queueFrames bound of the capture-to-send hand-off
  * @param metricsAddress bind address of the metrics endpoint, or null for all
  * @param metricsPort port of the metrics endpoint
+ * @param direction which packets of each interface to capture: received, sent or both
+ * @param immediateMode hand each frame over as it arrives (libpcap immediate mode) instead of in
+ *     blocks
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -44,7 +47,9 @@ public record AgentConfig(
     boolean truncateOversize,
     int queueFrames,
     InetAddress metricsAddress,
-    int metricsPort) {
+    int metricsPort,
+    CaptureDirection direction,
+    boolean immediateMode) {
 
   /** The session id of the {@code index}-th interface: fixed, or derived (1, 2, ...). */
   public int sessionIdFor(int index) {

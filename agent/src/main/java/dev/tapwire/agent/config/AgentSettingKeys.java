@@ -24,6 +24,8 @@ public final class AgentSettingKeys {
   public static final String QUEUE_FRAMES = "queue-frames";
   public static final String METRICS_ADDRESS = "metrics-address";
   public static final String METRICS_PORT = "metrics-port";
+  public static final String DIRECTION = "direction";
+  public static final String IMMEDIATE_MODE = "immediate-mode";
 
   public static final Set<String> ALL =
       Set.of(
@@ -44,7 +46,9 @@ public final class AgentSettingKeys {
           OVERSIZE,
           QUEUE_FRAMES,
           METRICS_ADDRESS,
-          METRICS_PORT);
+          METRICS_PORT,
+          DIRECTION,
+          IMMEDIATE_MODE);
 
   private AgentSettingKeys() {}
 }

@@ -26,6 +26,9 @@ class AgentConfigLoaderTest {
     assertThat(config.truncateOversize()).isTrue();
     assertThat(config.sessionIdFor(0)).isEqualTo(1);
     assertThat(config.sessionIdFor(1)).isEqualTo(2);
+    assertThat(config.direction()).isEqualTo(CaptureDirection.INOUT);
+    assertThat(config.immediateMode()).isTrue();
+    assertThat(config.queueFrames()).isEqualTo(AgentConfigLoader.DEFAULT_QUEUE_FRAMES);
   }
 
   @Test
@@ -64,5 +67,24 @@ class AgentConfigLoaderTest {
                         "encap", List.of("gre")),
                     Map.of()))
         .hasMessageContaining("expected one of erspan3, erspan2, teb, vxlan");
+  }
+
+  @Test
+  void directionAndImmediateModeComeFromTheEnvironmentToo() {
+    AgentConfig config =
+        load(
+            Map.of("interface", List.of("eth0"), "collector", List.of("198.18.0.2")),
+            Map.of("TAPWIRE_AGENT_DIRECTION", "out", "TAPWIRE_AGENT_IMMEDIATE_MODE", "false"));
+    assertThat(config.direction()).isEqualTo(CaptureDirection.OUT);
+    assertThat(config.immediateMode()).isFalse();
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "interface", List.of("eth0"),
+                        "collector", List.of("198.18.0.2"),
+                        "direction", List.of("sideways")),
+                    Map.of()))
+        .hasMessageContaining("direction = 'sideways'");
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tapwire.cli.TapwireCli;
 import dev.tapwire.testkit.Capinfos;
+import dev.tapwire.testkit.Exec;
+import dev.tapwire.testkit.ExternalTool;
 import dev.tapwire.testkit.RealCaptures;
 import dev.tapwire.testkit.Tshark;
 import dev.tapwire.wire.capture.CaptureFileReader;
@@ -20,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,9 +149,7 @@ class DecapCommandTest {
       args.add("-e");
       args.add(field);
     }
-    var result =
-        dev.tapwire.testkit.ExternalTool.run(
-            dev.tapwire.testkit.ExternalTool.DEFAULT_TIMEOUT, "tshark", args);
+    Exec.Result result = ExternalTool.run(ExternalTool.DEFAULT_TIMEOUT, "tshark", args);
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     List<List<String>> rows = new ArrayList<>();
     for (String line : result.stdoutLines()) {
@@ -288,7 +289,7 @@ class DecapCommandTest {
   void truncatedInputKeepsEverythingBefore() throws IOException {
     byte[] whole = Files.readAllBytes(RealCaptures.file("tcpdump/erspan-type-ii-3.pcap"));
     Path cut = dir.resolve("cut.pcap");
-    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 10));
+    Files.write(cut, Arrays.copyOf(whole, whole.length - 10));
     Path out = dir.resolve("out.pcapng");
     assertThat(decap("-r", cut.toString(), "-w", out.toString())).isZero();
     assertThat(err.toString()).contains("input ends early after 107 records");

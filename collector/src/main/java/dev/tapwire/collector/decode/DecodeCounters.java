@@ -1,7 +1,7 @@
 package dev.tapwire.collector.decode;
 
-import dev.tapwire.collector.metrics.SingleWriterCounter;
 import dev.tapwire.collector.metrics.SingleWriterCounters;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 import dev.tapwire.wire.ip.FragmentDropReason;
 import dev.tapwire.wire.tunnel.DecodeReason;
 

@@ -1,8 +1,9 @@
 package dev.tapwire.collector.decode;
 
-import dev.tapwire.collector.metrics.SingleWriterCounter;
+import dev.tapwire.collector.stream.AddressText;
 import dev.tapwire.collector.stream.StreamCounters;
 import dev.tapwire.collector.stream.StreamDescriptor;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 import dev.tapwire.wire.seq.SequenceAccounting;
 import dev.tapwire.wire.seq.SequenceTracker;
 import dev.tapwire.wire.tunnel.DecodedFrame;
@@ -169,7 +170,7 @@ public final class StreamTable {
             StreamNames.interfaceName(frame),
             StreamNames.description(frame),
             frame.innerProtocol().linkType(),
-            StreamNames.address(frame.outerSourceAddress(), frame.addressLength()),
+            AddressText.of(frame.outerSourceAddress(), frame.addressLength()),
             new StreamCounters());
     entry.inUse = true;
     streamIndex.insert(hash, entry.slot);

@@ -1,7 +1,7 @@
 package dev.tapwire.collector.merge;
 
 import dev.tapwire.collector.frame.Frame;
-import dev.tapwire.collector.metrics.SingleWriterCounter;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 
 /**
  * Recognises the same packet mirrored at two capture points: a frame whose masked hash ({@link

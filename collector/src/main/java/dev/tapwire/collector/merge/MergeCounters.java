@@ -1,7 +1,7 @@
 package dev.tapwire.collector.merge;
 
-import dev.tapwire.collector.metrics.SingleWriterCounter;
 import dev.tapwire.collector.metrics.SingleWriterCounters;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 
 /** What the merge stage counts; written by the merge thread only, read by anyone. */
 public final class MergeCounters {

@@ -1,5 +1,6 @@
 package dev.tapwire.collector.metrics;
 
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

@@ -1,6 +1,6 @@
 package dev.tapwire.collector.receive;
 
-import dev.tapwire.collector.metrics.SingleWriterCounter;
+import dev.tapwire.runtime.metrics.SingleWriterCounter;
 import dev.tapwire.runtime.work.SpscQueue;
 
 /** What one receiver counts; written by its thread only, read by anyone. */

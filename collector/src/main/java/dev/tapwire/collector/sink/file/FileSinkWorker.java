@@ -1,9 +1,9 @@
 package dev.tapwire.collector.sink.file;
 
 import dev.tapwire.collector.frame.Frame;
+import dev.tapwire.collector.sink.SinkWorker;
 import dev.tapwire.collector.stream.StreamDescriptor;
 import dev.tapwire.runtime.work.SpscQueue;
-import dev.tapwire.runtime.work.Worker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * series, or one per tunnel source), releases it, and drives the time-based work of every series.
  * Runs on one thread; {@link #doWork} may also be called directly by tests with a fake clock.
  */
-final class FileSinkWorker implements Worker {
+final class FileSinkWorker implements SinkWorker {
   static final int BATCH_FRAMES = 256;
 
   /** The per-descriptor cache is rebuilt when streams come and go this often. */
@@ -73,7 +73,8 @@ final class FileSinkWorker implements Worker {
     closeAt(System.nanoTime());
   }
 
-  void closeAt(long nowNs) {
+  @Override
+  public void closeAt(long nowNs) {
     this.nowNs = nowNs;
     while (queue.drain(handler, BATCH_FRAMES) > 0) {
       // every accepted frame is written or counted before the files close

@@ -1,5 +1,6 @@
 package dev.tapwire.collector.sink.mirror;
 
+import dev.tapwire.collector.stream.AddressText;
 import dev.tapwire.netio.Errno;
 import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.netio.LinkInfo;
@@ -50,7 +51,7 @@ public final class MirrorNicPreparer {
           "mirror-nic "
               + nic
               + " carries addresses "
-              + configured.stream().map(MirrorNicPreparer::text).collect(Collectors.joining(", "))
+              + configured.stream().map(AddressText::of).collect(Collectors.joining(", "))
               + ": a mirror port must have none, or the host talks on it (ARP, ND, routes);"
               + " remove them (ip addr flush dev "
               + nic
@@ -83,44 +84,6 @@ public final class MirrorNicPreparer {
     } catch (ErrnoException e) {
       throw new MirrorNicException("mirror-nic " + nic + ": " + e.getMessage(), e);
     }
-  }
-
-  /** An address as people write it: IPv6 with its longest run of zero groups as {@code ::}. */
-  static String text(InetAddress address) {
-    if (!(address instanceof Inet6Address)) {
-      return address.getHostAddress();
-    }
-    byte[] b = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
   }
 
   private static LinkInfo link(String nic) throws MirrorNicException {

@@ -1,12 +1,8 @@
 package dev.tapwire.collector.sink.mirror;
 
-import dev.tapwire.collector.frame.Frame;
-import dev.tapwire.collector.sink.FrameSink;
+import dev.tapwire.collector.sink.QueuedSink;
 import dev.tapwire.collector.stream.StreamDescriptor;
 import dev.tapwire.netio.ErrnoException;
-import dev.tapwire.runtime.work.BackoffIdleStrategy;
-import dev.tapwire.runtime.work.SpscQueue;
-import dev.tapwire.runtime.work.WorkerThread;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +14,17 @@ import org.pcap4j.core.PcapNativeException;
  * queue. Every accepted frame is released exactly once: after it was copied into the send batch, or
  * after it was counted as dropped with a reason.
  */
-public final class MirrorNicSink implements FrameSink {
+public final class MirrorNicSink extends QueuedSink {
   private static final System.Logger LOG = System.getLogger(MirrorNicSink.class.getName());
 
   /** A VLAN tag on top of MTU + Ethernet header, as the kernel allows. */
   static final int ETHERNET_AND_VLAN_HEADER_BYTES = 18;
 
-  private final SpscQueue<Frame> queue;
   private final FrameTransmitter transmitter;
   private final FairSharePolicer policer;
   private final MirrorSinkCounters counters = new MirrorSinkCounters();
   private final MirrorWorker worker;
   private final String nic;
-  private WorkerThread thread;
-  private volatile boolean closed;
 
   /**
    * A sink over an open transmitter (for wiring with a prepared NIC, and for tests).
@@ -46,13 +39,13 @@ public final class MirrorNicSink implements FrameSink {
       FairSharePolicer policer,
       int queueFrames,
       int mtuBytes) {
+    super("mirror", queueFrames);
     this.nic = nic;
-    this.queue = new SpscQueue<>(queueFrames);
     this.transmitter = transmitter;
     this.policer = policer;
     this.worker =
         new MirrorWorker(
-            queue, transmitter, policer, counters, mtuBytes + ETHERNET_AND_VLAN_HEADER_BYTES);
+            queue(), transmitter, policer, counters, mtuBytes + ETHERNET_AND_VLAN_HEADER_BYTES);
   }
 
   /**
@@ -115,25 +108,6 @@ public final class MirrorNicSink implements FrameSink {
   }
 
   @Override
-  public String name() {
-    return "mirror";
-  }
-
-  @Override
-  public synchronized void start() {
-    if (thread != null || closed) {
-      throw new IllegalStateException("mirror sink already started or closed");
-    }
-    thread = new WorkerThread(worker, BackoffIdleStrategy.forDataPath(), System::nanoTime);
-    thread.startThread();
-  }
-
-  @Override
-  public boolean offer(Frame frame) {
-    return !closed && queue.offer(frame);
-  }
-
-  @Override
   public long framesDelivered() {
     return counters.framesDelivered();
   }
@@ -141,17 +115,6 @@ public final class MirrorNicSink implements FrameSink {
   @Override
   public Map<String, Long> framesDroppedByReason() {
     return counters.framesDroppedByReason();
-  }
-
-  @Override
-  public int queuedFrames() {
-    return queue.size();
-  }
-
-  @Override
-  public boolean healthy() {
-    WorkerThread t = thread;
-    return t == null ? !closed : t.healthy() || (closed && t.failure() == null);
   }
 
   /** Frames, bytes and wire bits delivered, send calls, drops by reason. */
@@ -187,27 +150,9 @@ public final class MirrorNicSink implements FrameSink {
     return nic;
   }
 
-  /** The failure that stopped the sink's thread, or null. */
-  public Throwable failure() {
-    WorkerThread t = thread;
-    return t == null ? null : t.failure();
-  }
-
+  /** The worker (tests drive it with a fake clock). */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (thread != null) {
-      thread.close(); // the worker sends what is queued and closes the socket on its thread
-    } else {
-      worker.closeAt(System.nanoTime());
-    }
-  }
-
-  /** The worker, for tests that drive it with a fake clock. */
-  MirrorWorker worker() {
+  protected MirrorWorker worker() {
     return worker;
   }
 }

@@ -1,9 +1,9 @@
 package dev.tapwire.collector.sink.mirror;
 
 import dev.tapwire.collector.frame.Frame;
+import dev.tapwire.collector.sink.SinkWorker;
 import dev.tapwire.collector.stream.StreamDescriptor;
 import dev.tapwire.runtime.work.SpscQueue;
-import dev.tapwire.runtime.work.Worker;
 import dev.tapwire.wire.pcap.LinkType;
 import java.util.function.Consumer;
 
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * and polices each, copies the admitted ones into the transmitter's batch, releases every frame,
  * and sends the batch with one call.
  */
-final class MirrorWorker implements Worker {
+final class MirrorWorker implements SinkWorker {
   /** An Ethernet header: the kernel refuses anything shorter. */
   static final int MIN_FRAME_BYTES = 14;
 
@@ -63,7 +63,8 @@ final class MirrorWorker implements Worker {
     closeAt(System.nanoTime());
   }
 
-  void closeAt(long nowNs) {
+  @Override
+  public void closeAt(long nowNs) {
     try {
       while (doWork(nowNs) > 0) {
         // every accepted frame is sent or counted before the socket closes

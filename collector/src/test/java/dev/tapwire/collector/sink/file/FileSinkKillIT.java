@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.collector.sink.CaptureFileContents;
 import dev.tapwire.collector.sink.SinkTestFrames;
+import dev.tapwire.testkit.Exec;
 import dev.tapwire.testkit.ExternalTool;
 import dev.tapwire.testkit.Poll;
 import dev.tapwire.testkit.RootRequirement;
@@ -70,7 +71,7 @@ class FileSinkKillIT {
     for (int i = 0; i < blocks.packetSequences.size(); i++) {
       assertThat(blocks.packetSequences.get(i)).isEqualTo(i);
     }
-    ExternalTool.Result early =
+    Exec.Result early =
         ExternalTool.run(
             ExternalTool.DEFAULT_TIMEOUT,
             "tshark",

@@ -1,4 +1,4 @@
-package dev.tapwire.collector.metrics;
+package dev.tapwire.runtime.metrics;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

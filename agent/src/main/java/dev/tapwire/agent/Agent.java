@@ -1,0 +1,302 @@
+package dev.tapwire.agent;
+
+import dev.tapwire.agent.capture.CaptureException;
+import dev.tapwire.agent.capture.CapturePath;
+import dev.tapwire.agent.capture.CaptureSource;
+import dev.tapwire.agent.capture.CaptureSpec;
+import dev.tapwire.agent.capture.PcapCaptureSource;
+import dev.tapwire.agent.config.AgentConfig;
+import dev.tapwire.agent.config.CaptureDirection;
+import dev.tapwire.agent.encap.Encapsulator;
+import dev.tapwire.agent.encap.RateLimiter;
+import dev.tapwire.agent.encap.Session;
+import dev.tapwire.agent.encap.TunnelFormat;
+import dev.tapwire.agent.handoff.FrameHandoff;
+import dev.tapwire.agent.metrics.AgentMetrics;
+import dev.tapwire.agent.metrics.AgentTotals;
+import dev.tapwire.agent.metrics.CaptureCounters;
+import dev.tapwire.agent.metrics.SendCounters;
+import dev.tapwire.agent.pipeline.CaptureWorker;
+import dev.tapwire.agent.pipeline.SendWorker;
+import dev.tapwire.agent.transport.RawIpTransport;
+import dev.tapwire.agent.transport.Transport;
+import dev.tapwire.netio.ErrnoException;
+import dev.tapwire.runtime.metrics.MetricsEndpoint;
+import dev.tapwire.runtime.work.BackoffIdleStrategy;
+import dev.tapwire.runtime.work.WorkerThread;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running agent: one capture thread per interface, one encapsulate-and-send thread, bounded
+ * hand-offs between them, and the metrics endpoint. {@link #start} opens everything in the calling
+ * thread's network namespace (threads it starts inherit it); {@link #close} stops capture first,
+ * lets the sender drain what is queued, then stops it, so that the books balance at the end.
+ */
+public final class Agent implements AutoCloseable {
+  /** How long one {@code pcap_dispatch} waits for a frame; bounds how long a stop takes. */
+  static final int CAPTURE_TIMEOUT_MS = 100;
+
+  /**
+   * Asked of libpcap beyond what a slot keeps: libpcap sizes its ring slots from the snap length
+   * with its own estimate of the kernel's header room, and the kernel may then deliver a couple of
+   * bytes less than asked (measured: 1450 for 1452). The slot cuts the frame exactly.
+   */
+  static final int SNAPLEN_MARGIN_BYTES = 64;
+
+  private final AgentPlan plan;
+  private final List<CaptureSource> sources;
+  private final List<FrameHandoff> handoffs;
+  private final List<WorkerThread> captureThreads = new ArrayList<>();
+  private final Transport transport;
+  private final AgentMetrics metrics;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private WorkerThread sendThread;
+  private MetricsEndpoint endpoint;
+  private boolean closed;
+
+  private Agent(
+      AgentPlan plan,
+      List<CaptureSource> sources,
+      List<FrameHandoff> handoffs,
+      Transport transport,
+      AgentMetrics metrics) {
+    this.plan = plan;
+    this.sources = sources;
+    this.handoffs = handoffs;
+    this.transport = transport;
+    this.metrics = metrics;
+  }
+
+  /** Plans, opens every interface and the transport, and starts the threads and the endpoint. */
+  public static Agent start(AgentConfig config) throws AgentStartupException {
+    return start(AgentPlan.of(config), CapturePath.DISPATCH, true);
+  }
+
+  /**
+   * Starts a planned agent.
+   *
+   * @param path how frames are read from libpcap (the benchmark compares them)
+   * @param serveMetrics whether to start the HTTP endpoint
+   */
+  public static Agent start(AgentPlan plan, CapturePath path, boolean serveMetrics)
+      throws AgentStartupException {
+    AgentConfig config = plan.config();
+    List<CaptureSource> sources = new ArrayList<>();
+    List<FrameHandoff> handoffs = new ArrayList<>();
+    Transport transport = null;
+    try {
+      for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
+        sources.add(PcapCaptureSource.open(captureSpec(plan, iface.name(), path)));
+        handoffs.add(new FrameHandoff(plan.queueSlots(), plan.frameBytes()));
+      }
+      InetAddress source = plan.source();
+      if (source == null && plan.needsSourceForChecksum()) {
+        // The IPv6 UDP checksum covers the source address: find it now and bind it, so that
+        // the kernel cannot pick another one later.
+        source = plan.routedSource();
+        if (source == null) {
+          throw new AgentStartupException(
+              "no route to the collector "
+                  + plan.collector().getHostAddress()
+                  + ": VXLAN over IPv6 needs the source address, give --source ADDR");
+        }
+      }
+      TunnelFormat format = plan.format(source);
+      transport =
+          RawIpTransport.open(plan.collector(), source, format.ipProtocol(), plan.maxPacketBytes());
+      List<CaptureCounters> captureCounters = new ArrayList<>();
+      for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
+        captureCounters.add(new CaptureCounters(iface.name()));
+      }
+      SendCounters sendCounters = new SendCounters();
+      Agent agent =
+          new Agent(
+              plan, sources, handoffs, transport, new AgentMetrics(captureCounters, sendCounters));
+      agent.startThreads(format, captureCounters, sendCounters);
+      if (serveMetrics) {
+        agent.startEndpoint();
+      }
+      return agent;
+    } catch (CaptureException e) {
+      closeAll(sources, handoffs, transport);
+      throw new AgentStartupException(e.getMessage(), e);
+    } catch (ErrnoException e) {
+      closeAll(sources, handoffs, transport);
+      throw new AgentStartupException(
+          "cannot open the socket to the collector "
+              + plan.collector().getHostAddress()
+              + ": "
+              + e.getMessage(),
+          e);
+    } catch (IOException e) {
+      closeAll(sources, handoffs, transport);
+      throw new AgentStartupException(
+          "invalid setting metrics-port = " + config.metricsPort() + ": " + e.getMessage(), e);
+    } catch (AgentStartupException | RuntimeException e) {
+      closeAll(sources, handoffs, transport);
+      throw e;
+    }
+  }
+
+  static CaptureSpec captureSpec(AgentPlan plan, String interfaceName, CapturePath path) {
+    AgentConfig config = plan.config();
+    return new CaptureSpec(
+        interfaceName,
+        plan.frameBytes() + SNAPLEN_MARGIN_BYTES,
+        config.promiscuous(),
+        config.immediateMode(),
+        config.kernelBufferBytes(),
+        CAPTURE_TIMEOUT_MS,
+        plan.filter(),
+        config.direction(),
+        path);
+  }
+
+  private void startThreads(
+      TunnelFormat format, List<CaptureCounters> captureCounters, SendCounters sendCounters) {
+    AgentConfig config = plan.config();
+    List<Session> sessions = new ArrayList<>();
+    int direction = config.direction() == CaptureDirection.OUT ? 1 : 0;
+    for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
+      sessions.add(new Session(iface.sessionId(), iface.index(), direction, 0));
+    }
+    Encapsulator encapsulator =
+        new Encapsulator(
+            format,
+            plan.outerIpHeaderBytes(),
+            config.pathMtuBytes(),
+            config.truncateOversize(),
+            config.snapLenBytes(),
+            plan.maxPacketBytes());
+    RateLimiter limiter =
+        new RateLimiter(
+            config.rateLimitBitsPerSecond(),
+            config.rateLimitPacketsPerSecond(),
+            plan.maxPacketBytes() + plan.outerIpHeaderBytes());
+    // Both stages sleep when they find nothing: no spinning or yielding on a core they share.
+    // Parks of 20 µs growing to 1 ms let frames gather in the kernel ring and the hand-off, so each
+    // wake-up handles a batch; both absorb far more than 1 ms of frames.
+    BackoffIdleStrategy sendIdle = new BackoffIdleStrategy(0, 0, 20_000, 1_000_000);
+    sendThread =
+        new WorkerThread(
+                new SendWorker(handoffs, sessions, encapsulator, transport, limiter, sendCounters),
+                sendIdle,
+                System::nanoTime)
+            .startThread();
+    for (int i = 0; i < sources.size(); i++) {
+      captureThreads.add(
+          new WorkerThread(
+                  new CaptureWorker(
+                      sources.get(i),
+                      handoffs.get(i),
+                      captureCounters.get(i),
+                      config.sampleOneInN()),
+                  new BackoffIdleStrategy(0, 0, 20_000, 1_000_000),
+                  System::nanoTime)
+              .startThread());
+    }
+  }
+
+  private void startEndpoint() throws IOException {
+    metrics.register(
+        registry,
+        i -> handoffs.get(i).queuedFrames(),
+        i -> sources.get(i).nanosecondTimestamps() ? 1 : 1000);
+    endpoint =
+        MetricsEndpoint.start(
+            plan.config().metricsAddress(),
+            plan.config().metricsPort(),
+            registry,
+            this::healthy,
+            this::ready);
+  }
+
+  /** The plan it runs. */
+  public AgentPlan plan() {
+    return plan;
+  }
+
+  /** The metrics (registered with the endpoint when it runs). */
+  public AgentMetrics metrics() {
+    return metrics;
+  }
+
+  /** The HTTP endpoint's port, or -1 when it is not served. */
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
+
+  /** Whether timestamps of interface {@code i} have nanosecond resolution. */
+  public boolean nanosecondTimestamps(int i) {
+    return sources.get(i).nanosecondTimestamps();
+  }
+
+  /** The counters now, with the frames in flight (exact once traffic has stopped and drained). */
+  public AgentTotals totals() {
+    long queued = 0;
+    for (FrameHandoff handoff : handoffs) {
+      queued += handoff.queuedFrames();
+    }
+    return metrics.totals(queued);
+  }
+
+  /** Every thread runs. */
+  public boolean healthy() {
+    if (closed || sendThread == null || !sendThread.healthy()) {
+      return false;
+    }
+    return captureThreads.stream().allMatch(WorkerThread::healthy);
+  }
+
+  /** Capturing and sending. */
+  public boolean ready() {
+    return healthy();
+  }
+
+  /** The first failure of a stopped thread, or null. */
+  public Throwable failure() {
+    for (WorkerThread thread : captureThreads) {
+      if (thread.failure() != null) {
+        return thread.failure();
+      }
+    }
+    return sendThread == null ? null : sendThread.failure();
+  }
+
+  /** Stops capture, drains and sends what is queued, stops sending, frees memory. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    for (CaptureSource source : sources) {
+      source.breakLoop();
+    }
+    for (WorkerThread thread : captureThreads) {
+      thread.close();
+    }
+    if (sendThread != null) {
+      sendThread.close();
+    }
+    for (FrameHandoff handoff : handoffs) {
+      handoff.close();
+    }
+  }
+
+  private static void closeAll(
+      List<CaptureSource> sources, List<FrameHandoff> handoffs, Transport transport) {
+    sources.forEach(CaptureSource::close);
+    handoffs.forEach(FrameHandoff::close);
+    if (transport != null) {
+      transport.close();
+    }
+  }
+}

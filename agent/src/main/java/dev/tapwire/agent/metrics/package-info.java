@@ -1,0 +1,2 @@
+/** Agent counters (single writer, read at scrape time) and their Prometheus declarations. */
+package dev.tapwire.agent.metrics;
