@@ -439,10 +439,12 @@ run_step() { # rate_pps count kind
 
 # Bisection over the paced rate between min_rate_pps and what the generator reached unpaced.
 # Records "part tool frame_bytes rep best_pps generator_limited cpu_s_per_mframe rss_kib ceiling
-# lossy_min": lossy_min is the lowest achieved rate of a step that lost frames (0: none lost), so
+# lossy_min load1": lossy_min is the lowest achieved rate of a step that lost frames (0: none lost), so
 # the true limit lies in [best, lossy_min). The paced generator tops out below the unpaced one
 # when the receive path loads its core, which can leave a gap between the two.
 measure_point() {
+  local load1
+  load1="$(cut -d' ' -f1 /proc/loadavg)"
   cpu_done=0
   rss_peak=0
   declare -F "${tool}_start" >/dev/null && "${tool}_start"
@@ -485,7 +487,7 @@ measure_point() {
   declare -F "${tool}_stop" >/dev/null && "${tool}_stop"
   local per_m
   per_m="$(awk -v t="$best_cpu" -v h="$clk_tck" -v f="$best_frames" 'BEGIN { if (f > 0) printf "%.3f", t / h / (f / 1e6); else print "null" }')"
-  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" >>"$points_file"
+  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" "$load1" >>"$points_file"
   log "$part/$tool ${frame_bytes}B rep $rep: highest lossless ${best} frames/s (lowest lossy ${lossy_min}, unpaced generator ${ceiling}, limited=$limited), ${per_m} CPU s/Mframe, peak RSS ${rss_peak} KiB"
 }
 
@@ -578,8 +580,8 @@ agent_cfg() { plain_cfg "$frame_bytes"; }
 median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 fmedian_of() { sort -g | awk '$1 != "null" { v[++n] = $1 } END { if (n == 0) print "null"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
 
-summary_rows() { # prints "part tool size median min max cpu_median rss_median limited_reps ratio lossy_median"
-  local part_ tool_ size_ vals med lo hi cpu rss lim ref ratio lossy
+summary_rows() { # prints "part tool size median min max cpu_median rss_median limited_reps ratio lossy_median max_load1"
+  local part_ tool_ size_ vals med lo hi cpu rss lim ref ratio lossy load
   cut -f1-3 "$points_file" | awk '!seen[$0]++' | while IFS=$'\t' read -r part_ tool_ size_; do
     vals="$(awk -F'\t' -v p="$part_" -v t="$tool_" -v s="$size_" '$1 == p && $2 == t && $3 == s' "$points_file")"
     med="$(cut -f5 <<<"$vals" | median_of)"
@@ -590,8 +592,9 @@ summary_rows() { # prints "part tool size median min max cpu_median rss_median l
     lim="$(cut -f6 <<<"$vals" | grep -c true || true)"
     ref="$(awk -F'\t' -v p="$part_" -v s="$size_" '$1 == p && $2 == "tcpdump" && $3 == s { print $5 }' "$points_file" | median_of)"
     ratio="$(awk -v a="$med" -v b="$ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }')"
-    lossy="$(cut -f10 <<<"$vals" | median_of)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part_" "$tool_" "$size_" "$med" "$lo" "$hi" "$cpu" "$rss" "$lim" "$ratio" "$lossy"
+    lossy="$(cut -f10 <<<"$vals" | awk '$1 > 0' | median_of)"
+    load="$(cut -f11 <<<"$vals" | sort -g | tail -1)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part_" "$tool_" "$size_" "$med" "$lo" "$hi" "$cpu" "$rss" "$lim" "$ratio" "$lossy" "$load"
   done
 }
 
@@ -615,22 +618,22 @@ write_results() {
     printf '    "tcpdump_agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tcpdump_filter='' tcpdump_cmd)")"
     printf '    "netsniff_ng": %s\n' "$(json_string "ip netns exec DUT $(netsniff_cmd 2>/dev/null || echo n/a)")"
     printf '  },\n  "summary": [\n'
-    local first=1 p t s med lo hi cpu rss lim ratio lossy
-    while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy; do
+    local first=1 p t s med lo hi cpu rss lim ratio lossy load
+    while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
       [ -n "$p" ] || continue
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "ratio_to_tcpdump": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s}' \
-        "$p" "$t" "$s" "$med" "$lo" "$hi" "$lossy" "$ratio" "$cpu" "$rss" "$lim"
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "ratio_to_tcpdump": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s, "max_load1_at_start": %s}' \
+        "$p" "$t" "$s" "$med" "$lo" "$hi" "$lossy" "$ratio" "$cpu" "$rss" "$lim" "$load"
     done <<<"$rows"
     printf '\n  ],\n  "points": [\n'
     first=1
-    local pp tt ss rr best limd perm rssk ceil lossy
-    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy; do
+    local pp tt ss rr best limd perm rssk ceil lossy ld
+    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy ld; do
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s}' \
-        "$pp" "$tt" "$ss" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy"
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "load1_at_start": %s}' \
+        "$pp" "$tt" "$ss" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy" "$ld"
     done <"$points_file"
     printf '\n  ],\n  "steps": [\n'
     sed '$!s/$/,/; s/^/    /' "$steps_file"
@@ -644,14 +647,14 @@ print_table() {
   echo "Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Mode: $mode ($reps repetition(s) per point, frame sizes: $sizes, $step_seconds s per step, $bisect_steps bisection steps)"
   echo
-  echo "| part | tool | frame | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to tcpdump | CPU s per Mframe | peak RSS | generator-limited reps |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-  local p t s med lo hi cpu rss lim ratio lossy
-  while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy; do
+  echo "| part | tool | frame | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to tcpdump | CPU s per Mframe | peak RSS | generator-limited reps | max load1 |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  local p t s med lo hi cpu rss lim ratio lossy load
+  while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
     [ -n "$p" ] || continue
-    printf '| %s | %s | %s B | %s (%s-%s) | %s | %s | %s | %s MiB | %s |\n' "$p" "$t" "$s" "$med" "$lo" "$hi" \
+    printf '| %s | %s | %s B | %s (%s-%s) | %s | %s | %s | %s MiB | %s | %s |\n' "$p" "$t" "$s" "$med" "$lo" "$hi" \
       "$([ "$lossy" -gt 0 ] && echo "$lossy" || echo "none")" "$ratio" "$cpu" \
-      "$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$lim"
+      "$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$lim" "$load"
   done <<<"$1"
   echo
   echo "Results: $out"
