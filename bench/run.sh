@@ -5,7 +5,7 @@
 # rate of trafgen (pinned to core 0; the tool under test runs on core 1).
 #
 #   bench/run.sh [--quick | --smoke] [--only collector|agent] [--reps N] [--sizes "64 512 1518"]
-#                [--steps N] [--step-seconds S] [--out FILE]
+#                [--steps N] [--step-seconds S] [--wait-quiet SECONDS] [--out FILE]
 #
 # Lossless at a step: zero drops by the tool's own counters AND every frame the generator sent
 # counted where it should arrive. Results: bench/results/<timestamp>.json and a markdown table.
@@ -29,6 +29,8 @@ tool_cpu=1
 metrics_port=9460
 agent_metrics_port=9461
 given_reps="" given_sizes="" given_steps="" given_step_seconds=""
+# Before each point, wait up to this long for the machine to be idle (other builds share it).
+wait_quiet=0
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     --steps) given_steps="$2"; shift ;;
     --step-seconds) given_step_seconds="$2"; shift ;;
     --out) out="$2"; shift ;;
+    --wait-quiet) wait_quiet="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -142,6 +145,26 @@ cpu_ticks() { # utime + stime of every thread of PID, in clock ticks
 clk_tck="$(getconf CLK_TCK)"
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 now_ns() { date +%s%N; }
+# Share of all CPUs busy over the next N seconds, in %.
+cpu_busy_percent() {
+  local a b
+  a=($(head -1 /proc/stat))
+  sleep "$1"
+  b=($(head -1 /proc/stat))
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    n = split(a, x, " "); split(b, y, " ")
+    for (i = 2; i <= n; i++) { t += y[i] - x[i]; if (i == 5 || i == 6) idle += y[i] - x[i] }
+    printf "%d\n", t > 0 ? 100 * (t - idle) / t : 0 }'
+}
+busy_before_point=0
+wait_for_quiet() {
+  local deadline=$((SECONDS + wait_quiet))
+  busy_before_point="$(cpu_busy_percent 1)"
+  while [ "$busy_before_point" -ge 15 ] && [ "$SECONDS" -lt "$deadline" ]; do
+    log "machine busy (${busy_before_point}% of CPU used by others); waiting up to ${wait_quiet}s"
+    busy_before_point="$(cpu_busy_percent 5)"
+  done
+}
 
 # ---------------------------------------------------------------- traffic
 
@@ -444,7 +467,8 @@ run_step() { # rate_pps count kind
 # when the receive path loads its core, which can leave a gap between the two.
 measure_point() {
   local load1
-  load1="$(cut -d' ' -f1 /proc/loadavg)"
+  wait_for_quiet
+  load1="$(cut -d' ' -f1 /proc/loadavg)/${busy_before_point}%"
   cpu_done=0
   rss_peak=0
   declare -F "${tool}_start" >/dev/null && "${tool}_start"
@@ -593,7 +617,7 @@ summary_rows() { # prints "part tool size median min max cpu_median rss_median l
     ref="$(awk -F'\t' -v p="$part_" -v s="$size_" '$1 == p && $2 == "tcpdump" && $3 == s { print $5 }' "$points_file" | median_of)"
     ratio="$(awk -v a="$med" -v b="$ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }')"
     lossy="$(cut -f10 <<<"$vals" | awk '$1 > 0' | median_of)"
-    load="$(cut -f11 <<<"$vals" | sort -g | tail -1)"
+    load="$(cut -f11 <<<"$vals" | sort -t/ -k2 -g | tail -1)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part_" "$tool_" "$size_" "$med" "$lo" "$hi" "$cpu" "$rss" "$lim" "$ratio" "$lossy" "$load"
   done
 }
@@ -623,7 +647,7 @@ write_results() {
       [ -n "$p" ] || continue
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "ratio_to_tcpdump": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s, "max_load1_at_start": %s}' \
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "ratio_to_tcpdump": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s, "busiest_start": "%s"}' \
         "$p" "$t" "$s" "$med" "$lo" "$hi" "$lossy" "$ratio" "$cpu" "$rss" "$lim" "$load"
     done <<<"$rows"
     printf '\n  ],\n  "points": [\n'
@@ -632,7 +656,7 @@ write_results() {
     while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy ld; do
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "load1_at_start": %s}' \
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "load1_and_busy_at_start": "%s"}' \
         "$pp" "$tt" "$ss" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy" "$ld"
     done <"$points_file"
     printf '\n  ],\n  "steps": [\n'
@@ -647,7 +671,7 @@ print_table() {
   echo "Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Mode: $mode ($reps repetition(s) per point, frame sizes: $sizes, $step_seconds s per step, $bisect_steps bisection steps)"
   echo
-  echo "| part | tool | frame | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to tcpdump | CPU s per Mframe | peak RSS | generator-limited reps | max load1 |"
+  echo "| part | tool | frame | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to tcpdump | CPU s per Mframe | peak RSS | generator-limited reps | busiest start: load1/busy |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   local p t s med lo hi cpu rss lim ratio lossy load
   while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
