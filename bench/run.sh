@@ -154,7 +154,7 @@ cpu_busy_percent() {
   awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
     n = split(a, x, " "); split(b, y, " ")
     for (i = 2; i <= n; i++) { t += y[i] - x[i]; if (i == 5 || i == 6) idle += y[i] - x[i] }
-    printf "%d\n", t > 0 ? 100 * (t - idle) / t : 0 }'
+    printf "%d\n", (t > 0 ? 100 * (t - idle) / t : 0) }'
 }
 busy_before_point=0
 wait_for_quiet() {
