@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DecapCommand.class,
       AgentCommand.class,
       CollectorCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TapwireCli {

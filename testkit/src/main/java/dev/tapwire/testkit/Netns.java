@@ -18,10 +18,12 @@ public final class Netns implements AutoCloseable {
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
   private final String name;
+  private final boolean owned;
   private boolean closed;
 
-  private Netns(String name) {
+  private Netns(String name, boolean owned) {
     this.name = name;
+    this.owned = owned;
   }
 
   /** Creates a uniquely named namespace and brings its loopback up. */
@@ -30,7 +32,7 @@ public final class Netns implements AutoCloseable {
       String name = "tw-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
       Exec.Result r = Exec.run("ip", "netns", "add", name);
       if (r.ok()) {
-        Netns ns = new Netns(name);
+        Netns ns = new Netns(name, true);
         try {
           ns.ip("link", "set", "lo", "up");
         } catch (RuntimeException e) {
@@ -43,6 +45,19 @@ public final class Netns implements AutoCloseable {
         r.check();
       }
     }
+  }
+
+  /**
+   * A handle on a namespace that something else created (a topology script) and will delete: {@link
+   * #close} leaves it and its processes alone.
+   *
+   * @throws IllegalArgumentException if there is no such namespace
+   */
+  public static Netns existing(String name) {
+    if (!Files.exists(Path.of("/var/run/netns", name))) {
+      throw new IllegalArgumentException("no network namespace " + name);
+    }
+    return new Netns(name, false);
   }
 
   /** The namespace name, as used by {@code ip netns} and {@code /var/run/netns/NAME}. */
@@ -93,10 +108,13 @@ public final class Netns implements AutoCloseable {
         .toList();
   }
 
-  /** Kills every process left in the namespace, waits for them to go, deletes the namespace. */
+  /**
+   * Kills every process left in the namespace, waits for them to go, deletes the namespace; does
+   * nothing for a namespace this handle does not own ({@link #existing}).
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (closed || !owned) {
       return;
     }
     closed = true;
