@@ -638,9 +638,9 @@ write_results() {
     printf '    "generator": %s,\n' "$(json_string "ip netns exec GEN taskset -c $gen_cpu trafgen -P 1 -Q -C --no-sock-mem [-q -b 5000000pps when paced] -o GEN_IF -i STEP.cfg -n COUNT; paced by: tc qdisc add dev GEN_IF root tbf rate RATE*BYTES*8bit burst 256*BYTES limit 64MiB")"
     printf '    "collector": %s,\n' "$(json_string "ip netns exec DUT $(collector_cmd)")"
     printf '    "tcpdump_collector": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tcpdump_filter='ip proto 47' tcpdump_cmd)")"
-    printf '    "agent": %s,\n' "$(json_string "ip netns exec DUT $(agent_cmd 2>/dev/null || echo n/a)")"
+    printf '    "agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF agent_cmd 2>/dev/null || echo n/a)")"
     printf '    "tcpdump_agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tcpdump_filter='' tcpdump_cmd)")"
-    printf '    "netsniff_ng": %s\n' "$(json_string "ip netns exec DUT $(netsniff_cmd 2>/dev/null || echo n/a)")"
+    printf '    "netsniff_ng": %s\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF netsniff_cmd 2>/dev/null || echo n/a)")"
     printf '  },\n  "summary": [\n'
     local first=1 p t s med lo hi cpu rss lim ratio lossy load
     while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
