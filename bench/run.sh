@@ -109,6 +109,9 @@ tool_pid=""
 extra_pid=""   # a second process of the tool under test (the whole path: the collector)
 streams=1      # source streams the generator varies (the scale part)
 streams_seen=null
+# Every JVM of the tools under test logs its collections: a data path that allocates per frame
+# would show up as collections during a point (counted per point, gc_pauses).
+export TAPWIRE_JAVA_OPTS="${TAPWIRE_JAVA_OPTS:-} -Xlog:gc:file=$work/gc-%p.log"
 
 cleanup() {
   set +e
@@ -613,6 +616,7 @@ measure_point() {
   load1="$(cut -d' ' -f1 /proc/loadavg)/${busy_before_point}%"
   cpu_done=0
   rss_peak=0
+  rm -f "$work"/gc-*.log
   declare -F "${tool}_start" >/dev/null && "${tool}_start"
   local best=0 best_cpu=0 best_frames=0 limited=false ceiling=0 lossy_min=0
   local ok ach cpu frames
@@ -651,11 +655,15 @@ measure_point() {
     fi
   fi
   declare -F "${tool}_stop" >/dev/null && "${tool}_stop"
+  local gc_pauses=null
+  if compgen -G "$work/gc-*.log" >/dev/null; then
+    gc_pauses="$(cat "$work"/gc-*.log | grep -c 'Pause' || true)"
+  fi
   local per_m
   per_m="$(awk -v t="$best_cpu" -v h="$clk_tck" -v f="$best_frames" 'BEGIN { if (f > 0) printf "%.3f", t / h / (f / 1e6); else print "null" }')"
-  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%s\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" "$load1" "$streams" "$streams_seen" >>"$points_file"
+  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%s\t%s\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" "$load1" "$streams" "$streams_seen" "$gc_pauses" >>"$points_file"
   streams_seen=null
-  log "$part/$tool ${frame_bytes}B ${streams} stream(s) rep $rep: highest lossless ${best} frames/s (lowest lossy ${lossy_min}, unpaced generator ${ceiling}, limited=$limited), ${per_m} CPU s/Mframe, peak RSS ${rss_peak} KiB"
+  log "$part/$tool ${frame_bytes}B ${streams} stream(s) rep $rep: highest lossless ${best} frames/s (lowest lossy ${lossy_min}, unpaced generator ${ceiling}, limited=$limited), ${per_m} CPU s/Mframe, peak RSS ${rss_peak} KiB, GC pauses ${gc_pauses}"
 }
 
 # ---------------------------------------------------------------- the two parts
@@ -916,12 +924,12 @@ write_results() {
     done <"$latency_file"
     printf '\n  ],\n  "points": [\n'
     first=1
-    local pp tt ss rr best limd perm rssk ceil lossy2 ld str sn
-    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy2 ld str sn; do
+    local pp tt ss rr best limd perm rssk ceil lossy2 ld str sn gcp
+    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy2 ld str sn gcp; do
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "streams": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "streams_seen": %s, "load1_and_busy_at_start": "%s"}' \
-        "$pp" "$tt" "$ss" "$str" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy2" "$sn" "$ld"
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "streams": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "streams_seen": %s, "gc_pauses": %s, "load1_and_busy_at_start": "%s"}' \
+        "$pp" "$tt" "$ss" "$str" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy2" "$sn" "$gcp" "$ld"
     done <"$points_file"
     printf '\n  ],\n  "steps": [\n'
     sed '$!s/$/,/; s/^/    /' "$steps_file"
