@@ -37,7 +37,9 @@ class GrafanaDashboardTest {
       assertThat(panel.at("/datasource/uid").asText()).isEqualTo("${datasource}");
       assertThat(panel.path("targets")).isNotEmpty();
       for (JsonNode target : panel.path("targets")) {
-        assertThat(target.path("expr").asText()).containsPattern("tapwire_|up\\{").doesNotContain("\n");
+        assertThat(target.path("expr").asText())
+            .containsPattern("tapwire_|up\\{")
+            .doesNotContain("\n");
         assertThat(target.at("/datasource/uid").asText()).isEqualTo("${datasource}");
         queries++;
       }
