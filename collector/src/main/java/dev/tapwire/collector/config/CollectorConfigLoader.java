@@ -39,6 +39,14 @@ public final class CollectorConfigLoader {
         throw value.invalid(e.getMessage());
       }
     }
+    List<SessionRange> sessions = new ArrayList<>();
+    for (SettingValue value : settings.values(ALLOW_SESSION)) {
+      try {
+        sessions.add(SessionRange.parse(value.text()));
+      } catch (IllegalArgumentException e) {
+        throw value.invalid(e.getMessage());
+      }
+    }
     boolean gre = settings.flag(GRE, true);
     int vxlanPort = settings.intInRange(VXLAN_PORT, DEFAULT_VXLAN_PORT, 0, 65_535);
     int greInUdpPort = settings.intInRange(GRE_IN_UDP_PORT, DEFAULT_GRE_IN_UDP_PORT, 0, 65_535);
@@ -89,7 +97,8 @@ public final class CollectorConfigLoader {
         settings.intInRange(METRICS_PORT, DEFAULT_METRICS_PORT, 0, 65_535),
         settings.intInRange(QUEUE_FRAMES, 65_536, 1_024, 1 << 24),
         settings.intInRange(MAX_STREAMS, 4_096, 1, 1 << 20),
-        TimeUnit.SECONDS.toNanos(settings.intInRange(STREAM_IDLE_SECONDS, 300, 1, 86_400)));
+        TimeUnit.SECONDS.toNanos(settings.intInRange(STREAM_IDLE_SECONDS, 300, 1, 86_400)),
+        new SessionAllowlist(sessions));
   }
 
   private static String checkInterfaceName(SettingValue value) {
