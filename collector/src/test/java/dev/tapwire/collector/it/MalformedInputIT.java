@@ -152,6 +152,7 @@ class MalformedInputIT {
         .as(c.name() + ": only its own series moves")
         .isEqualTo(Map.of(c.series(), (double) c.packets().size()));
     assertHealthy(c);
+    System.out.println("class " + c.name() + ": " + changes);
   }
 
   private void checkDroppedByKernel(Case c, FrameInjector injector) throws Exception {
@@ -174,6 +175,17 @@ class MalformedInputIT {
         .isEqualTo(receivedBefore + 1);
     assertThat(DropSeries.changes(before, DropSeries.parse(metricsAfter))).isEmpty();
     assertHealthy(c);
+    System.out.println(
+        "class " + c.name() + ": kernel " + kernelChanges(kernelBefore, c.kernelCounters()));
+  }
+
+  private Map<String, Long> kernelChanges(Map<String, Long> before, List<String> names) {
+    Map<String, Long> after = KernelCounters.read(topology.collectorNs);
+    Map<String, Long> changes = new java.util.TreeMap<>();
+    for (String name : names) {
+      changes.put(name, after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L));
+    }
+    return changes;
   }
 
   private void sendSocketCase(Case c) throws Exception {
