@@ -3,6 +3,7 @@ package dev.tapwire.collector.config;
 import static dev.tapwire.collector.config.CollectorSettingKeys.*;
 
 import dev.tapwire.runtime.config.LayeredSettings;
+import dev.tapwire.runtime.config.NumericAddress;
 import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
@@ -111,13 +112,9 @@ public final class CollectorConfigLoader {
   }
 
   private static InetAddress numericAddress(SettingValue value) {
-    String text = value.text().strip();
-    if (!text.matches("[0-9A-Fa-f:.]+")) {
-      throw value.invalid("expected a numeric IPv4 or IPv6 address");
-    }
     try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
+      return NumericAddress.parse(value.text().strip());
+    } catch (IllegalArgumentException e) {
       throw value.invalid("expected a numeric IPv4 or IPv6 address");
     }
   }
