@@ -140,6 +140,7 @@ public final class Collector implements AutoCloseable {
             pools,
             new TunnelClassifier(config.vxlanPort(), config.greInUdpPort()),
             config.allowlist(),
+            config.sessionAllowlist(),
             new Ipv4Reassembler(
                 REASSEMBLY_DATAGRAMS, 65_535, REASSEMBLY_TIMEOUT_NS, MAX_FRAGMENTS_PER_DATAGRAM),
             new StreamTable(config.maxStreams(), config.streamIdleNs()));

@@ -81,6 +81,13 @@ public final class CollectorCommand implements Callable<Integer> {
   List<String> allow;
 
   @Option(
+      names = "--" + ALLOW_SESSION,
+      paramLabel = "N|N-M",
+      description =
+          "Accepted ERSPAN session id, VXLAN VNI or GRE key, or a range (repeatable; default any).")
+  List<String> allowSession;
+
+  @Option(
       names = "--" + FILES,
       negatable = true,
       description = "Write capture files (default on; --no-files turns it off).")
@@ -208,6 +215,7 @@ public final class CollectorCommand implements Callable<Integer> {
     put(flags, VXLAN_PORT, vxlanPort);
     put(flags, GRE_IN_UDP_PORT, greInUdpPort);
     putAll(flags, ALLOW, allow);
+    putAll(flags, ALLOW_SESSION, allowSession);
     put(flags, FILES, files);
     put(flags, OUTPUT_DIR, outputDir);
     put(flags, FORMAT, format);

@@ -3,10 +3,10 @@ package dev.tapwire.agent.config;
 import static dev.tapwire.agent.config.AgentSettingKeys.*;
 
 import dev.tapwire.runtime.config.LayeredSettings;
+import dev.tapwire.runtime.config.NumericAddress;
 import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,13 +95,9 @@ public final class AgentConfigLoader {
   }
 
   private static InetAddress numericAddress(SettingValue value) {
-    String text = value.text().strip();
-    if (!text.matches("[0-9A-Fa-f:.]+")) {
-      throw value.invalid("expected a numeric IPv4 or IPv6 address");
-    }
     try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
+      return NumericAddress.parse(value.text().strip());
+    } catch (IllegalArgumentException e) {
       throw value.invalid("expected a numeric IPv4 or IPv6 address");
     }
   }

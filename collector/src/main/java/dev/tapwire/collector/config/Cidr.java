@@ -1,7 +1,6 @@
 package dev.tapwire.collector.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.tapwire.runtime.config.NumericAddress;
 import java.util.Arrays;
 
 /**
@@ -34,8 +33,8 @@ public final class Cidr {
     }
     byte[] address;
     try {
-      address = InetAddress.getByName(addressText).getAddress();
-    } catch (UnknownHostException e) {
+      address = NumericAddress.parse(addressText).getAddress();
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + text + "' is not an IP prefix like 198.18.0.0/15");
     }
     int maxBits = address.length * 8;

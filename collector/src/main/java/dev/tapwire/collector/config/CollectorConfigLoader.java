@@ -3,6 +3,7 @@ package dev.tapwire.collector.config;
 import static dev.tapwire.collector.config.CollectorSettingKeys.*;
 
 import dev.tapwire.runtime.config.LayeredSettings;
+import dev.tapwire.runtime.config.NumericAddress;
 import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
@@ -35,6 +36,14 @@ public final class CollectorConfigLoader {
     for (SettingValue value : settings.values(ALLOW)) {
       try {
         allow.add(Cidr.parse(value.text()));
+      } catch (IllegalArgumentException e) {
+        throw value.invalid(e.getMessage());
+      }
+    }
+    List<SessionRange> sessions = new ArrayList<>();
+    for (SettingValue value : settings.values(ALLOW_SESSION)) {
+      try {
+        sessions.add(SessionRange.parse(value.text()));
       } catch (IllegalArgumentException e) {
         throw value.invalid(e.getMessage());
       }
@@ -89,7 +98,8 @@ public final class CollectorConfigLoader {
         settings.intInRange(METRICS_PORT, DEFAULT_METRICS_PORT, 0, 65_535),
         settings.intInRange(QUEUE_FRAMES, 65_536, 1_024, 1 << 24),
         settings.intInRange(MAX_STREAMS, 4_096, 1, 1 << 20),
-        TimeUnit.SECONDS.toNanos(settings.intInRange(STREAM_IDLE_SECONDS, 300, 1, 86_400)));
+        TimeUnit.SECONDS.toNanos(settings.intInRange(STREAM_IDLE_SECONDS, 300, 1, 86_400)),
+        new SessionAllowlist(sessions));
   }
 
   private static String checkInterfaceName(SettingValue value) {
@@ -102,13 +112,9 @@ public final class CollectorConfigLoader {
   }
 
   private static InetAddress numericAddress(SettingValue value) {
-    String text = value.text().strip();
-    if (!text.matches("[0-9A-Fa-f:.]+")) {
-      throw value.invalid("expected a numeric IPv4 or IPv6 address");
-    }
     try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
+      return NumericAddress.parse(value.text().strip());
+    } catch (IllegalArgumentException e) {
       throw value.invalid("expected a numeric IPv4 or IPv6 address");
     }
   }

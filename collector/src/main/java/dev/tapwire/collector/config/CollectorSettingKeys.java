@@ -11,6 +11,7 @@ public final class CollectorSettingKeys {
   public static final String VXLAN_PORT = "vxlan-port";
   public static final String GRE_IN_UDP_PORT = "gre-in-udp-port";
   public static final String ALLOW = "allow";
+  public static final String ALLOW_SESSION = "allow-session";
   public static final String FILES = "files";
   public static final String OUTPUT_DIR = "output-dir";
   public static final String FORMAT = "format";
@@ -43,6 +44,7 @@ public final class CollectorSettingKeys {
           VXLAN_PORT,
           GRE_IN_UDP_PORT,
           ALLOW,
+          ALLOW_SESSION,
           FILES,
           OUTPUT_DIR,
           FORMAT,

@@ -21,6 +21,9 @@ public final class DecodeCounters {
   /** Packets from a source outside the allowlist. */
   public final SingleWriterCounter droppedNotAllowed = new SingleWriterCounter();
 
+  /** Frames whose session, VNI or key is outside the session allowlist. */
+  public final SingleWriterCounter droppedSessionNotAllowed = new SingleWriterCounter();
+
   /** Reassembled datagrams dropped because no pooled frame was free for them. */
   public final SingleWriterCounter droppedBufferExhausted = new SingleWriterCounter();
 
@@ -57,6 +60,15 @@ public final class DecodeCounters {
   /** Fragments dropped, by {@link FragmentDropReason} ordinal. */
   public final SingleWriterCounters fragmentsDropped =
       new SingleWriterCounters(FragmentDropReason.values().length);
+
+  /** Partial datagrams evicted, oldest first, to make room for a new one (table full). */
+  public final SingleWriterCounter reassemblyEvictions = new SingleWriterCounter();
+
+  /** Partial datagrams dropped because they were not completed in time. */
+  public final SingleWriterCounter reassemblyTimeouts = new SingleWriterCounter();
+
+  /** Partial datagrams held now. */
+  public final SingleWriterCounter reassemblyPartialDatagrams = new SingleWriterCounter();
 
   /** Fragments held in partial datagrams. */
   public final SingleWriterCounter fragmentsPending = new SingleWriterCounter();

@@ -1,5 +1,6 @@
 package dev.tapwire.collector.decode;
 
+import dev.tapwire.collector.config.SessionAllowlist;
 import dev.tapwire.collector.config.SourceAllowlist;
 import dev.tapwire.collector.frame.Frame;
 import dev.tapwire.collector.frame.FramePools;
@@ -15,8 +16,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Decodes every received packet: finds the inner frame with the tunnel codecs, applies the source
- * allowlist, reassembles outer IPv4 fragments, keys the frame to its stream, measures network loss
- * from GRE sequence numbers, and hands the frame, described, to the merge stage.
+ * and session allowlists, reassembles outer IPv4 fragments, keys the frame to its stream, measures
+ * network loss from GRE sequence numbers, and hands the frame, described, to the merge stage.
  *
  * <p>Every packet ends in exactly one place: decoded, invalid (by reason), skipped as not tunnel
  * traffic (by reason), dropped (not allowed, no frame for a reassembled datagram), or offered to
@@ -33,6 +34,7 @@ public final class DecodeStage implements Worker {
   private final FramePools pools;
   private final TunnelClassifier classifier;
   private final SourceAllowlist allowlist;
+  private final SessionAllowlist sessions;
   private final Ipv4Reassembler reassembler;
   private final StreamTable streams;
   private final DecodedFrame decoded = new DecodedFrame();
@@ -40,11 +42,7 @@ public final class DecodeStage implements Worker {
   private long nextMaintenanceNs = Long.MIN_VALUE;
   private int nextInput;
 
-  /**
-   * @param inputs one queue per receiver thread
-   * @param output the queue to the merge stage
-   * @param pools where frames for reassembled datagrams come from
-   */
+  /** A stage that accepts every session. */
   public DecodeStage(
       SpscQueue<Frame>[] inputs,
       SpscQueue<Frame> output,
@@ -53,11 +51,30 @@ public final class DecodeStage implements Worker {
       SourceAllowlist allowlist,
       Ipv4Reassembler reassembler,
       StreamTable streams) {
+    this(inputs, output, pools, classifier, allowlist, SessionAllowlist.ANY, reassembler, streams);
+  }
+
+  /**
+   * @param inputs one queue per receiver thread
+   * @param output the queue to the merge stage
+   * @param pools where frames for reassembled datagrams come from
+   * @param sessions the stream ids (session, VNI, key) whose frames are delivered
+   */
+  public DecodeStage(
+      SpscQueue<Frame>[] inputs,
+      SpscQueue<Frame> output,
+      FramePools pools,
+      TunnelClassifier classifier,
+      SourceAllowlist allowlist,
+      SessionAllowlist sessions,
+      Ipv4Reassembler reassembler,
+      StreamTable streams) {
     this.inputs = inputs.clone();
     this.output = output;
     this.pools = pools;
     this.classifier = classifier;
     this.allowlist = allowlist;
+    this.sessions = sessions;
     this.reassembler = reassembler;
     this.streams = streams;
   }
@@ -171,6 +188,12 @@ public final class DecodeStage implements Worker {
   }
 
   private void deliver(Frame frame, long nowNs) {
+    // Checked before the stream table, so that foreign sessions cannot take its slots.
+    if (!sessions.allowsAll() && !sessions.allows(decoded.streamId())) {
+      counters.droppedSessionNotAllowed.increment();
+      frame.release();
+      return;
+    }
     StreamEntry stream = streams.lookupOrCreate(decoded, nowNs);
     StreamCounters streamCounters = stream.descriptor.counters();
     long lossDelta =
@@ -243,6 +266,9 @@ public final class DecodeStage implements Worker {
   private void publishFragmentCounters() {
     counters.fragmentsReassembled.set(reassembler.fragmentsReassembled());
     counters.fragmentsPending.set(reassembler.bufferedFragments());
+    counters.reassemblyEvictions.set(reassembler.evicted());
+    counters.reassemblyTimeouts.set(reassembler.timedOut());
+    counters.reassemblyPartialDatagrams.set(reassembler.partialDatagrams());
     for (FragmentDropReason reason : FRAGMENT_REASONS) {
       counters.fragmentsDropped.set(reason.ordinal(), reassembler.droppedFragments(reason));
     }

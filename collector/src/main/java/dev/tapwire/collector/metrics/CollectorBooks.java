@@ -66,8 +66,8 @@ public final class CollectorBooks {
   }
 
   /**
-   * Decode input + reassembled datagrams = decoded + invalid + skipped + not allowed + no frame for
-   * a datagram + fragments.
+   * Decode input + reassembled datagrams = decoded + invalid + skipped + source or session not
+   * allowed + no frame for a datagram + fragments.
    */
   public Balance decode() {
     long in = decode.packetsIn.get() + decode.datagramsReassembled.get();
@@ -76,6 +76,7 @@ public final class CollectorBooks {
             + decode.invalid.sum()
             + decode.skipped.sum()
             + decode.droppedNotAllowed.get()
+            + decode.droppedSessionNotAllowed.get()
             + decode.droppedBufferExhausted.get()
             + decode.fragmentsIn.get();
     return new Balance(

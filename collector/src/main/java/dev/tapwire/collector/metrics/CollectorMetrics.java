@@ -156,6 +156,18 @@ public final class CollectorMetrics {
         "tapwire_collector_fragments_pending",
         "Outer IPv4 fragments held in incomplete datagrams.",
         decode.fragmentsPending::get);
+    counter(
+        "tapwire_collector_reassembly_evictions_total",
+        "Incomplete datagrams evicted, oldest first, because the reassembly table was full.",
+        decode.reassemblyEvictions::get);
+    counter(
+        "tapwire_collector_reassembly_timeouts_total",
+        "Incomplete datagrams dropped because their fragments did not all arrive in time.",
+        decode.reassemblyTimeouts::get);
+    gauge(
+        "tapwire_collector_reassembly_datagrams",
+        "Incomplete datagrams held in the reassembly table.",
+        decode.reassemblyPartialDatagrams::get);
   }
 
   private void registerStreams() {
@@ -239,6 +251,7 @@ public final class CollectorMetrics {
               cb.call(rxQueue, "receive", "queue_full");
               cb.call(rxTruncated, "receive", "truncated");
               cb.call(decode.droppedNotAllowed.get(), "decode", "source_not_allowed");
+              cb.call(decode.droppedSessionNotAllowed.get(), "decode", "session_not_allowed");
               cb.call(decode.droppedBufferExhausted.get(), "decode", "buffer_exhausted");
               cb.call(decode.droppedQueueFull.get(), "decode", "queue_full");
               cb.call(m.droppedLate.get(), "merge", "late");

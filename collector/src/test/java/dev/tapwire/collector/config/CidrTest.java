@@ -27,6 +27,9 @@ class CidrTest {
   @Test
   void rejectsHostNamesAndBadLengths() {
     assertThatThrownBy(() -> Cidr.parse("example.com/8")).hasMessageContaining("not an IP prefix");
+    // Hex-looking names are names too: parsing must not look them up.
+    assertThatThrownBy(() -> Cidr.parse("beef/16")).hasMessageContaining("not an IP prefix");
+    assertThatThrownBy(() -> Cidr.parse("dead.beef/16")).hasMessageContaining("not an IP prefix");
     assertThatThrownBy(() -> Cidr.parse("198.18.0.0/33")).hasMessageContaining("0..32");
     assertThatThrownBy(() -> Cidr.parse("2001:db8::/129")).hasMessageContaining("0..128");
     assertThatThrownBy(() -> Cidr.parse("198.18.0.0/x")).hasMessageContaining("prefix length");

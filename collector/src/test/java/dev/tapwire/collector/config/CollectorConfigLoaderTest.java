@@ -28,6 +28,7 @@ class CollectorConfigLoaderTest {
     assertThat(config.mergeWindowNs()).isEqualTo(20_000_000L);
     assertThat(config.lateFramesDelivered()).isTrue();
     assertThat(config.allowlist().allowsAll()).isTrue();
+    assertThat(config.sessionAllowlist().allowsAll()).isTrue();
     assertThat(config.listenAddresses()).hasSize(2);
     assertThat(config.mirrorEnabled()).isFalse();
   }
@@ -48,6 +49,32 @@ class CollectorConfigLoaderTest {
     assertThat(config.allowlist().allowsAll()).isFalse();
     assertThat(config.allowlist().allows(new byte[] {(byte) 198, 19, 0, 1}, 4)).isTrue();
     assertThat(config.allowlist().allows(new byte[] {(byte) 192, 0, 2, 1}, 4)).isFalse();
+  }
+
+  @Test
+  void sessionAllowlistComesFromFlagsEnvironmentOrFile() {
+    assertThat(load(Map.of("allow-session", List.of("10", "20-29")), Map.of()).sessionAllowlist())
+        .hasToString("10, 20-29");
+    assertThat(
+            load(Map.of(), Map.of("TAPWIRE_COLLECTOR_ALLOW_SESSION", "5,100-200"))
+                .sessionAllowlist())
+        .hasToString("5, 100-200");
+    CollectorConfig fromFile =
+        CollectorConfigLoader.load(
+            new LayeredSettings(
+                Map.of(),
+                Map.of(),
+                CollectorSettingKeys.ENVIRONMENT_PREFIX,
+                Map.of("allow-session", List.of("600-601")),
+                "collector.yaml"));
+    assertThat(fromFile.sessionAllowlist().allows(601)).isTrue();
+    assertThat(fromFile.sessionAllowlist().allows(602)).isFalse();
+    assertThatThrownBy(() -> load(Map.of("allow-session", List.of("20-10")), Map.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("allow-session = '20-10' (from flag --allow-session)");
+    assertThatThrownBy(
+            () -> load(Map.of(), Map.of("TAPWIRE_COLLECTOR_ALLOW_SESSION", "1,session-2")))
+        .hasMessageContaining("TAPWIRE_COLLECTOR_ALLOW_SESSION");
   }
 
   @Test
