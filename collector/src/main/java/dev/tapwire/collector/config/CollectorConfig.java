@@ -31,6 +31,7 @@ import java.util.List;
  * @param queueFrames bound of each queue between stages, in frames
  * @param maxStreams bound of the stream table
  * @param streamIdleNs a stream silent for this long is forgotten
+ * @param control the gRPC control plane ({@code grpc-port}, TLS); port 0 disables it
  */
 public record CollectorConfig(
     List<InetAddress> listenAddresses,
@@ -55,7 +56,8 @@ public record CollectorConfig(
     int metricsPort,
     int queueFrames,
     int maxStreams,
-    long streamIdleNs) {
+    long streamIdleNs,
+    ControlServerSettings control) {
 
   public boolean mirrorEnabled() {
     return mirrorNic != null;
