@@ -102,6 +102,9 @@ final class StatsSnapshot {
       for (long n : sink.framesDroppedByReason().values()) {
         dropped += n;
       }
+      for (long n : sink.copiesDroppedByReason().values()) {
+        dropped += n; // as frames_dropped_total{stage=sink} counts them
+      }
       response.addStages(
           stage(stageOf(sink.name()), sink.framesDelivered(), dropped, sink.queuedFrames(), 0));
     }
@@ -127,6 +130,7 @@ final class StatsSnapshot {
       Map<DropReason, Long> reasons = new TreeMap<>();
       reasons.merge(DropReason.DROP_REASON_QUEUE_FULL, m.queueFullPerSink.get(i), Long::sum);
       sink.framesDroppedByReason().forEach((r, n) -> reasons.merge(reasonOf(r), n, Long::sum));
+      sink.copiesDroppedByReason().forEach((r, n) -> reasons.merge(reasonOf(r), n, Long::sum));
       Stage stage = stageOf(sink.name());
       reasons.forEach((r, n) -> addDrop(response, stage, r, n));
     }
