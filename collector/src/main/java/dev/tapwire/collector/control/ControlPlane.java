@@ -68,7 +68,8 @@ public final class ControlPlane implements AutoCloseable {
         new AdminControlService(registry, counters, tapSink, limits, timer, tapExecutor, clockNs));
     services.addAll(extraServices);
     try {
-      ControlServer server = ControlServer.start(settings, port, services, timer);
+      ControlServer server =
+          ControlServer.start(settings, port, services, timer, limits.tlsReloadPeriodNs());
       if (metrics != null) {
         ControlMetrics.register(metrics, registry, tapSink);
       }

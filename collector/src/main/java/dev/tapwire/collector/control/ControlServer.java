@@ -31,8 +31,6 @@ public final class ControlServer implements AutoCloseable {
   /** Largest message accepted, e.g. a DataService frame batch. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
 
-  private static final long TLS_RELOAD_PERIOD_NS = TimeUnit.SECONDS.toNanos(10);
-
   private final Server server;
   private final HealthStatusManager health;
   private final ServerTls tls;
@@ -49,15 +47,17 @@ public final class ControlServer implements AutoCloseable {
    *
    * @param services every service to serve; each is reported SERVING by the health service
    * @param timer runs certificate reloads
+   * @param tlsReloadPeriodNs how often the TLS files are checked for changes
    * @throws IOException when the port is taken or a TLS file cannot be read (the message names it)
    */
   public static ControlServer start(
       ControlServerSettings settings,
       int port,
       List<BindableService> services,
-      ScheduledExecutorService timer)
+      ScheduledExecutorService timer,
+      long tlsReloadPeriodNs)
       throws IOException {
-    ServerTls tls = settings.tls() ? ServerTls.start(settings, timer, TLS_RELOAD_PERIOD_NS) : null;
+    ServerTls tls = settings.tls() ? ServerTls.start(settings, timer, tlsReloadPeriodNs) : null;
     try {
       ServerCredentials credentials =
           tls == null ? InsecureServerCredentials.create() : tls.credentials();

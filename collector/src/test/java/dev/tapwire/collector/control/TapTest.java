@@ -36,7 +36,12 @@ class TapTest {
     server =
         new ControlTestServer(
             ControlTestServer.plaintext(),
-            new ControlLimits(TimeUnit.MINUTES.toNanos(1), TimeUnit.MINUTES.toNanos(1), 4, 64));
+            new ControlLimits(
+                TimeUnit.MINUTES.toNanos(1),
+                TimeUnit.MINUTES.toNanos(1),
+                4,
+                64,
+                TimeUnit.SECONDS.toNanos(1)));
   }
 
   @AfterEach
