@@ -25,11 +25,25 @@ public final class TestCertificates {
   public Pair ca(String name) {
     Pair pair = new Pair(directory.resolve(name + ".pem"), directory.resolve(name + ".key"));
     openssl(
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", pair.key().toString(), "-out", pair.cert().toString(), "-days", "2",
-        "-subj", "/CN=" + name,
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        pair.key().toString(),
+        "-out",
+        pair.cert().toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + name,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
     return pair;
   }
 
@@ -51,12 +65,34 @@ public final class TestCertificates {
       throw new UncheckedIOException(e);
     }
     openssl(
-        "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", pair.key().toString(), "-out", csr.toString(), "-subj", "/CN=" + cn);
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        pair.key().toString(),
+        "-out",
+        csr.toString(),
+        "-subj",
+        "/CN=" + cn);
     openssl(
-        "x509", "-req", "-in", csr.toString(), "-CA", ca.cert().toString(),
-        "-CAkey", ca.key().toString(), "-CAcreateserial", "-out", pair.cert().toString(),
-        "-days", "2", "-extfile", extensions.toString());
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        ca.cert().toString(),
+        "-CAkey",
+        ca.key().toString(),
+        "-CAcreateserial",
+        "-out",
+        pair.cert().toString(),
+        "-days",
+        "2",
+        "-extfile",
+        extensions.toString());
     return pair;
   }
 

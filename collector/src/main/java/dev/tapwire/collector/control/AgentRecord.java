@@ -68,6 +68,7 @@ final class AgentRecord {
             .setRegisterTimeUnixNanos(registerTimeNs)
             .setLastSeenUnixNanos(lastSeenNs)
             .setPolicyVersion(policy.getPolicyVersion())
+            .setPolicy(policy)
             .setPolicyStatus(policyStatus)
             .setPolicyErrorMessage(policyError)
             .setAppliedPolicyVersion(appliedVersion)
