@@ -190,11 +190,14 @@ public final class AgentRegistry {
     record.policy = policy;
     for (SetPolicyRequest change : changes) {
       if (selects(change.getTarget(), record)) {
+        Map<String, Integer> before = new LinkedHashMap<>(record.sessions);
         CapturePolicy next = withSessions(record, change);
         if (next != null
             && PolicyEditor.validate(next, record.registration, record.sessions) == null) {
           policy = next;
           record.policy = next;
+        } else {
+          giveBack(record, before); // a change this agent cannot take keeps no ids
         }
       }
     }
@@ -222,6 +225,15 @@ public final class AgentRegistry {
               : i.toBuilder().setSessionId(record.sessions.get(i.getName())).build());
     }
     return builder.build();
+  }
+
+  private void giveBack(AgentRecord record, Map<String, Integer> before) {
+    for (Map.Entry<String, Integer> e : new HashMap<>(record.sessions).entrySet()) {
+      if (!before.containsKey(e.getKey())) {
+        record.sessions.remove(e.getKey());
+        sessions.free(e.getValue());
+      }
+    }
   }
 
   /** Starts a WatchPolicy stream: sends the policy now if newer than {@code knownVersion}. */
@@ -327,13 +339,7 @@ public final class AgentRegistry {
             ? "no ERSPAN session ids left for the new interfaces"
             : PolicyEditor.validate(next, record.registration, record.sessions);
     if (error != null || request.getValidateOnly()) {
-      // Give back ids reserved for this change only.
-      for (Map.Entry<String, Integer> e : new HashMap<>(record.sessions).entrySet()) {
-        if (!sessionsBefore.containsKey(e.getKey())) {
-          record.sessions.remove(e.getKey());
-          sessions.free(e.getValue());
-        }
-      }
+      giveBack(record, sessionsBefore); // ids reserved for this change only
       return result
           .setStatus(
               error == null
