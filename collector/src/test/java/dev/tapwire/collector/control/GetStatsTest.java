@@ -94,10 +94,13 @@ class GetStatsTest {
           }
         }
       }
+      var tapQueueFull = collector.mergeStage().counters().queueFullPerSink;
       Poll.until(
           WAIT,
-          "every frame at both sinks",
-          () -> collect.framesDelivered() == FRAMES && tap.framesDelivered() == FRAMES,
+          "every frame delivered to the files and through the tap stage",
+          () ->
+              collect.framesDelivered() == FRAMES
+                  && tap.framesDelivered() + tapQueueFull.get(1) == FRAMES,
           () -> collect.framesDelivered() + " / " + tap.framesDelivered());
       assertThat(collect.frames())
           .extracting(CollectingSink.Delivered::sha256)
