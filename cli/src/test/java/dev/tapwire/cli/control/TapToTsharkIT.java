@@ -53,7 +53,7 @@ class TapToTsharkIT {
   private static final InetAddress SENDER = TestAddresses.requireTestAddress("198.18.0.1");
   private static final InetAddress COLLECTOR = TestAddresses.requireTestAddress("198.18.0.2");
   private static final int FRAMES = 60;
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(120); // a JVM start on a loaded box
 
   @TempDir Path dir;
 
