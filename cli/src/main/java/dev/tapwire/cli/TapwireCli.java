@@ -1,6 +1,10 @@
 package dev.tapwire.cli;
 
 import dev.tapwire.agent.AgentCommand;
+import dev.tapwire.cli.control.AgentsCommand;
+import dev.tapwire.cli.control.PolicyCommand;
+import dev.tapwire.cli.control.StatsCommand;
+import dev.tapwire.cli.control.TapCommand;
 import dev.tapwire.collector.CollectorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +20,10 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       CollectorCommand.class,
       DemoCommand.class,
+      AgentsCommand.class,
+      StatsCommand.class,
+      TapCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TapwireCli {

@@ -1,6 +1,10 @@
 package dev.tapwire.collector;
 
 import dev.tapwire.collector.config.CollectorConfig;
+import dev.tapwire.collector.control.CollectorCounters;
+import dev.tapwire.collector.control.ControlLimits;
+import dev.tapwire.collector.control.ControlPlane;
+import dev.tapwire.collector.control.TapSink;
 import dev.tapwire.collector.decode.DecodeStage;
 import dev.tapwire.collector.decode.StreamTable;
 import dev.tapwire.collector.frame.Frame;
@@ -9,6 +13,7 @@ import dev.tapwire.collector.merge.DuplicateFilter;
 import dev.tapwire.collector.merge.MergeStage;
 import dev.tapwire.collector.metrics.CollectorBooks;
 import dev.tapwire.collector.metrics.CollectorMetrics;
+import dev.tapwire.collector.receive.EpochClock;
 import dev.tapwire.collector.receive.KernelGreCheck;
 import dev.tapwire.collector.receive.RawGreReceiver;
 import dev.tapwire.collector.receive.ReceiveCounters;
@@ -19,6 +24,7 @@ import dev.tapwire.runtime.work.SpscQueue;
 import dev.tapwire.runtime.work.WorkerThread;
 import dev.tapwire.wire.ip.Ipv4Reassembler;
 import dev.tapwire.wire.tunnel.TunnelClassifier;
+import io.grpc.BindableService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -52,6 +58,7 @@ public final class Collector implements AutoCloseable {
   private WorkerThread decodeThread;
   private WorkerThread mergeThread;
   private MetricsEndpoint endpoint;
+  private ControlPlane control;
   private volatile boolean closed;
 
   private Collector(
@@ -88,6 +95,22 @@ public final class Collector implements AutoCloseable {
       SinkFactory sinkFactory,
       boolean serveMetrics)
       throws Exception {
+    return start(config, registry, sinkFactory, serveMetrics, List.of());
+  }
+
+  /**
+   * As {@link #start(CollectorConfig, PrometheusRegistry, SinkFactory, boolean)}, and serves {@code
+   * extraServices} on the gRPC control-plane server next to AgentService and AdminService (when
+   * {@code grpc-port} is not 0).
+   */
+  public static Collector start(
+      CollectorConfig config,
+      PrometheusRegistry registry,
+      SinkFactory sinkFactory,
+      boolean serveMetrics,
+      List<BindableService> extraServices)
+      throws Exception {
+    long startTimeNs = EpochClock.nowNs();
     String greWarning =
         config.greEnabled() ? KernelGreCheck.warning(KernelGreCheck.answeringModules()) : null;
     if (greWarning != null) {
@@ -126,6 +149,9 @@ public final class Collector implements AutoCloseable {
       if (sinks.isEmpty()) {
         throw new IllegalStateException("no sink configured: frames would go nowhere");
       }
+      if (config.control().enabled()) {
+        sinks = append(sinks, ControlPlane.tapSink(queueFrames));
+      }
     } catch (Exception | Error e) {
       closeQuietly(raw, udp, sinks, e);
       throw e;
@@ -158,6 +184,18 @@ public final class Collector implements AutoCloseable {
       CollectorMetrics.register(
           registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
       collector.startThreads();
+      if (config.control().enabled()) {
+        collector.control =
+            ControlPlane.start(
+                config.control(),
+                config.control().port(),
+                collector.controlCounters(startTimeNs),
+                (TapSink) sinks.get(sinks.size() - 1),
+                extraServices,
+                registry,
+                EpochClock::nowNs,
+                ControlLimits.DEFAULT);
+      }
       if (serveMetrics) {
         collector.endpoint =
             MetricsEndpoint.start(
@@ -172,6 +210,24 @@ public final class Collector implements AutoCloseable {
       throw e;
     }
     return collector;
+  }
+
+  private static List<FrameSink> append(List<FrameSink> sinks, FrameSink sink) {
+    List<FrameSink> all = new ArrayList<>(sinks);
+    all.add(sink);
+    return List.copyOf(all);
+  }
+
+  private CollectorCounters controlCounters(long startTimeNs) {
+    return new CollectorCounters(
+        receiveCounters,
+        decode.counters(),
+        decode.streams(),
+        merge.counters(),
+        sinks,
+        mergeInput::size,
+        config.queueFrames(),
+        startTimeNs);
   }
 
   private static UdpReceiver.Port udpPort(
@@ -238,6 +294,11 @@ public final class Collector implements AutoCloseable {
     return config;
   }
 
+  /** The gRPC control plane, or null when {@code grpc-port} is 0. */
+  public ControlPlane controlPlane() {
+    return control;
+  }
+
   /** Port of the metrics endpoint, or -1 when not serving. */
   public int metricsPort() {
     return endpoint == null ? -1 : endpoint.port();
@@ -284,6 +345,9 @@ public final class Collector implements AutoCloseable {
       return;
     }
     closed = true;
+    if (control != null) {
+      control.close(); // no more agents, admins or taps
+    }
     if (receiverThreads.isEmpty()) {
       rawReceivers.forEach(RawGreReceiver::onClose); // never started: close the sockets here
     }

@@ -195,6 +195,52 @@ public final class CollectorCommand implements Callable<Integer> {
       description = "Forget a stream after this long without frames (default 300).")
   String streamIdleSeconds;
 
+  @Option(
+      names = "--" + GRPC_PORT,
+      paramLabel = "N",
+      description =
+          "Port of the gRPC control plane (agents, admin, tap), 0 to disable (default 7460).")
+  String grpcPort;
+
+  @Option(
+      names = "--" + GRPC_ADDRESS,
+      paramLabel = "ADDR",
+      description = "Address of the gRPC control plane (default all).")
+  String grpcAddress;
+
+  @Option(
+      names = "--" + TLS_CERT,
+      paramLabel = "PEM",
+      description = "Server certificate chain; with --tls-key turns TLS on (reloaded on change).")
+  String tlsCert;
+
+  @Option(names = "--" + TLS_KEY, paramLabel = "PEM", description = "Server private key (PKCS#8).")
+  String tlsKey;
+
+  @Option(
+      names = "--" + TLS_CA,
+      paramLabel = "PEM",
+      description = "CA bundle of client certificates: every client must present one (mTLS).")
+  String tlsCa;
+
+  @Option(
+      names = "--" + ADMIN_CA,
+      paramLabel = "PEM",
+      description = "Only clients with a certificate from this CA may call AdminService.")
+  String adminCa;
+
+  @Option(
+      names = "--" + ADMIN_CLIENT_CN,
+      paramLabel = "CN",
+      description = "Only clients with this certificate CN may call AdminService (repeatable).")
+  List<String> adminClientCn;
+
+  @Option(
+      names = "--" + REPORT_INTERVAL_SECONDS,
+      paramLabel = "N",
+      description = "Interval of agents' stats reports (default 10); 3 missed: disconnected.")
+  String reportIntervalSeconds;
+
   private final SinkFactory sinkFactory;
 
   /** The command with the sinks the configuration selects. */
@@ -234,6 +280,14 @@ public final class CollectorCommand implements Callable<Integer> {
     put(flags, QUEUE_FRAMES, queueFrames);
     put(flags, MAX_STREAMS, maxStreams);
     put(flags, STREAM_IDLE_SECONDS, streamIdleSeconds);
+    put(flags, GRPC_PORT, grpcPort);
+    put(flags, GRPC_ADDRESS, grpcAddress);
+    put(flags, TLS_CERT, tlsCert);
+    put(flags, TLS_KEY, tlsKey);
+    put(flags, TLS_CA, tlsCa);
+    put(flags, ADMIN_CA, adminCa);
+    putAll(flags, ADMIN_CLIENT_CN, adminClientCn);
+    put(flags, REPORT_INTERVAL_SECONDS, reportIntervalSeconds);
     return flags;
   }
 
@@ -285,7 +339,10 @@ public final class CollectorCommand implements Callable<Integer> {
             + ", gre-in-udp port "
             + config.greInUdpPort()
             + "), metrics on port "
-            + collector.metricsPort());
+            + collector.metricsPort()
+            + ", gRPC on port "
+            + (collector.controlPlane() == null ? "off" : collector.controlPlane().port())
+            + (config.control().tls() ? " (TLS)" : ""));
     err.flush();
     stopped.await();
     return 0;

@@ -21,16 +21,16 @@ import java.util.List;
  * The sha256 of every frame of a pcap or pcapng file, in file order, with the pcapng interface name
  * of each frame (empty for pcap). Frames are hashed as captured (captured bytes only).
  */
-final class FrameDigests {
+public final class FrameDigests {
   private static final int CHUNK_BYTES = 1 << 20;
 
   /** One frame: its digest and the name of the interface it was recorded on. */
-  record Frame(String sha256, String interfaceName) {}
+  public record Frame(String sha256, String interfaceName) {}
 
   private FrameDigests() {}
 
   /** Reads {@code file}; fails with a message naming the file if it is not a readable capture. */
-  static List<Frame> read(Path file) throws IOException {
+  public static List<Frame> read(Path file) throws IOException {
     List<Frame> frames = new ArrayList<>();
     MessageDigest sha256 = sha256();
     CaptureFileReader reader = new CaptureFileReader();

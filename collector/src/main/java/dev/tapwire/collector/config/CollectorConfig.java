@@ -32,6 +32,7 @@ import java.util.List;
  * @param maxStreams bound of the stream table
  * @param streamIdleNs a stream silent for this long is forgotten
  * @param sessionAllowlist accepted tunnel stream ids (ERSPAN session, VXLAN VNI, GRE key)
+ * @param control the gRPC control plane ({@code grpc-port}, TLS); port 0 disables it
  */
 public record CollectorConfig(
     List<InetAddress> listenAddresses,
@@ -57,7 +58,8 @@ public record CollectorConfig(
     int queueFrames,
     int maxStreams,
     long streamIdleNs,
-    SessionAllowlist sessionAllowlist) {
+    SessionAllowlist sessionAllowlist,
+    ControlServerSettings control) {
 
   public boolean mirrorEnabled() {
     return mirrorNic != null;

@@ -8,6 +8,7 @@ import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class CollectorConfigLoader {
   public static final int DEFAULT_GRE_IN_UDP_PORT = 4754;
   public static final int DEFAULT_METRICS_PORT = 9460;
   public static final int DEFAULT_MERGE_WINDOW_MS = 20;
+  public static final int DEFAULT_GRPC_PORT = 7460;
 
   private CollectorConfigLoader() {}
 
@@ -99,7 +101,64 @@ public final class CollectorConfigLoader {
         settings.intInRange(QUEUE_FRAMES, 65_536, 1_024, 1 << 24),
         settings.intInRange(MAX_STREAMS, 4_096, 1, 1 << 20),
         TimeUnit.SECONDS.toNanos(settings.intInRange(STREAM_IDLE_SECONDS, 300, 1, 86_400)),
-        new SessionAllowlist(sessions));
+        new SessionAllowlist(sessions),
+        control(settings));
+  }
+
+  private static ControlServerSettings control(LayeredSettings settings) {
+    Path cert = settings.value(TLS_CERT).map(CollectorConfigLoader::readableFile).orElse(null);
+    Path key = settings.value(TLS_KEY).map(CollectorConfigLoader::readableFile).orElse(null);
+    Path ca = settings.value(TLS_CA).map(CollectorConfigLoader::readableFile).orElse(null);
+    Path adminCa = settings.value(ADMIN_CA).map(CollectorConfigLoader::readableFile).orElse(null);
+    List<String> adminCns = new ArrayList<>();
+    for (SettingValue value : settings.values(ADMIN_CLIENT_CN)) {
+      adminCns.add(value.text().strip());
+    }
+    if ((cert == null) != (key == null)) {
+      throw new SettingsException(
+          "invalid settings: " + TLS_CERT + " and " + TLS_KEY + " go together (set both or none)");
+    }
+    if (cert == null && (ca != null || adminCa != null || !adminCns.isEmpty())) {
+      throw new SettingsException(
+          "invalid settings: "
+              + TLS_CA
+              + ", "
+              + ADMIN_CA
+              + " and "
+              + ADMIN_CLIENT_CN
+              + " need TLS ("
+              + TLS_CERT
+              + " and "
+              + TLS_KEY
+              + ")");
+    }
+    if (ca == null && (adminCa != null || !adminCns.isEmpty())) {
+      throw new SettingsException(
+          "invalid settings: "
+              + ADMIN_CA
+              + " and "
+              + ADMIN_CLIENT_CN
+              + " restrict client certificates and need "
+              + TLS_CA
+              + " (mutual TLS)");
+    }
+    return new ControlServerSettings(
+        settings.value(GRPC_ADDRESS).map(CollectorConfigLoader::numericAddress).orElse(null),
+        settings.intInRange(GRPC_PORT, DEFAULT_GRPC_PORT, 0, 65_535),
+        cert,
+        key,
+        ca,
+        adminCa,
+        List.copyOf(adminCns),
+        TimeUnit.SECONDS.toNanos(settings.intInRange(REPORT_INTERVAL_SECONDS, 10, 1, 3_600)));
+  }
+
+  private static Path readableFile(SettingValue value) {
+    Path path = Path.of(value.text().strip());
+    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+      throw value.invalid("expected a readable PEM file");
+    }
+    return path;
   }
 
   private static String checkInterfaceName(SettingValue value) {

@@ -30,12 +30,15 @@ public final class CollectorSettingKeys {
   public static final String QUEUE_FRAMES = "queue-frames";
   public static final String MAX_STREAMS = "max-streams";
   public static final String STREAM_IDLE_SECONDS = "stream-idle-seconds";
-
   public static final String GRPC_PORT = "grpc-port";
   public static final String GRPC_ADDRESS = "grpc-address";
   public static final String TLS_CERT = "tls-cert";
   public static final String TLS_KEY = "tls-key";
   public static final String TLS_CA = "tls-ca";
+  public static final String ADMIN_CA = "admin-ca";
+  public static final String ADMIN_CLIENT_CN = "admin-client-cn";
+  public static final String REPORT_INTERVAL_SECONDS = "report-interval-seconds";
+
 
   public static final Set<String> ALL =
       Set.of(
@@ -67,7 +70,10 @@ public final class CollectorSettingKeys {
           GRPC_ADDRESS,
           TLS_CERT,
           TLS_KEY,
-          TLS_CA);
+          TLS_CA,
+          ADMIN_CA,
+          ADMIN_CLIENT_CN,
+          REPORT_INTERVAL_SECONDS);
 
   private CollectorSettingKeys() {}
 }

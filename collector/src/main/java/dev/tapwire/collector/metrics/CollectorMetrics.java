@@ -260,6 +260,7 @@ public final class CollectorMetrics {
                 FrameSink sink = sinks.get(i);
                 Map<String, Long> reasons = new TreeMap<>(sink.framesDroppedByReason());
                 reasons.merge("queue_full", m.queueFullPerSink.get(i), Long::sum);
+                sink.copiesDroppedByReason().forEach((r, n) -> reasons.merge(r, n, Long::sum));
                 reasons.forEach((reason, count) -> cb.call(count, sink.name(), reason));
               }
             })

@@ -25,6 +25,15 @@ public interface FrameSink extends AutoCloseable {
   /** Frames accepted and then dropped, by reason label (e.g. {@code disk_full}). */
   java.util.Map<String, Long> framesDroppedByReason();
 
+  /**
+   * Copies lost by a sink that fans frames out to several clients (the live tap), by reason label
+   * (e.g. {@code slow_reader}). Exported with the sink's drops but outside the per-frame books: one
+   * frame may be lost by one client and delivered to another.
+   */
+  default java.util.Map<String, Long> copiesDroppedByReason() {
+    return java.util.Map.of();
+  }
+
   /** Frames waiting in the sink's queue. */
   int queuedFrames();
 

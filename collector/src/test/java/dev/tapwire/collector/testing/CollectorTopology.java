@@ -83,6 +83,7 @@ public final class CollectorTopology implements AutoCloseable {
     all.put(CollectorSettingKeys.QUEUE_FRAMES, List.of("4096"));
     all.put(CollectorSettingKeys.METRICS_ADDRESS, List.of("127.0.0.1"));
     all.put(CollectorSettingKeys.METRICS_PORT, List.of("0"));
+    all.put(CollectorSettingKeys.GRPC_PORT, List.of("0"));
     all.put(CollectorSettingKeys.OUTPUT_DIR, List.of(Path.of("target", "it-captures").toString()));
     all.putAll(flags);
     return CollectorConfigLoader.load(
