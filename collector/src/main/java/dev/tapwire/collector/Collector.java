@@ -13,6 +13,9 @@ import dev.tapwire.collector.receive.KernelGreCheck;
 import dev.tapwire.collector.receive.RawGreReceiver;
 import dev.tapwire.collector.receive.ReceiveCounters;
 import dev.tapwire.collector.receive.UdpReceiver;
+import dev.tapwire.collector.receive.grpc.GrpcFrameService;
+import dev.tapwire.collector.receive.grpc.GrpcIngress;
+import dev.tapwire.collector.receive.grpc.GrpcIngressMetrics;
 import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
 import dev.tapwire.runtime.work.SpscQueue;
@@ -52,6 +55,8 @@ public final class Collector implements AutoCloseable {
   private WorkerThread decodeThread;
   private WorkerThread mergeThread;
   private MetricsEndpoint endpoint;
+  private GrpcIngress grpcIngress;
+  private GrpcFrameService grpcService;
   private volatile boolean closed;
 
   private Collector(
@@ -99,6 +104,7 @@ public final class Collector implements AutoCloseable {
     List<ReceiveCounters> counters = new ArrayList<>();
     List<RawGreReceiver> raw = new ArrayList<>();
     UdpReceiver udp = null;
+    GrpcIngress grpc = null;
     List<FrameSink> sinks = List.of();
     try {
       if (config.greEnabled()) {
@@ -122,12 +128,20 @@ public final class Collector implements AutoCloseable {
         udp = UdpReceiver.start(config.listenAddresses(), ports, pools, udpQueue);
         inputs.add(udpQueue);
       }
+      SpscQueue<Frame> grpcQueue = new SpscQueue<>(queueFrames);
+      ReceiveCounters grpcCounters = new ReceiveCounters("grpc", grpcQueue);
+      grpc = new GrpcIngress(pools, grpcQueue, grpcCounters, counters.size());
+      counters.add(grpcCounters);
+      inputs.add(grpcQueue);
       sinks = List.copyOf(sinkFactory.create(config, registry));
       if (sinks.isEmpty()) {
         throw new IllegalStateException("no sink configured: frames would go nowhere");
       }
     } catch (Exception | Error e) {
       closeQuietly(raw, udp, sinks, e);
+      if (grpc != null) {
+        grpc.close();
+      }
       throw e;
     }
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -153,9 +167,12 @@ public final class Collector implements AutoCloseable {
             queueFrames);
     Collector collector =
         new Collector(config, pools, raw, udp, counters, decode, mergeInput, merge, sinks);
+    collector.grpcIngress = grpc;
+    collector.grpcService = new GrpcFrameService(grpc);
     try {
       CollectorMetrics.register(
           registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
+      GrpcIngressMetrics.register(registry, grpc.grpcCounters());
       collector.startThreads();
       if (serveMetrics) {
         collector.endpoint =
@@ -233,6 +250,16 @@ public final class Collector implements AutoCloseable {
     return udpReceiver == null || udpReceiver.isOpen();
   }
 
+  /** The gRPC transport's service, to be served by a gRPC server (the control plane's). */
+  public GrpcFrameService grpcFrameService() {
+    return grpcService;
+  }
+
+  /** The gRPC transport's hand-off to decode. */
+  public GrpcIngress grpcIngress() {
+    return grpcIngress;
+  }
+
   public CollectorConfig config() {
     return config;
   }
@@ -291,6 +318,9 @@ public final class Collector implements AutoCloseable {
     }
     if (udpReceiver != null) {
       udpReceiver.close();
+    }
+    if (grpcIngress != null) {
+      grpcIngress.close(); // later batches are refused and counted
     }
     if (decodeThread != null) {
       decodeThread.close(); // drains its queues in onClose
