@@ -70,8 +70,7 @@ final class FrameBatchBuffer {
   void append(
       long captureTimeNs, int originalLength, int flags, byte[] data, int offset, int length) {
     int frameSize =
-        1
-            + 8
+        (captureTimeNs != 0 ? 1 + 8 : 0)
             + 1
             + varintSize(originalLength)
             + (flags != 0 ? 1 + varintSize(flags) : 0)
@@ -81,8 +80,10 @@ final class FrameBatchBuffer {
     int p = bodyEnd;
     p = writeVarint(array, p, BATCH_FRAMES);
     p = writeVarint(array, p, frameSize);
-    array[p++] = (byte) FRAME_CAPTURE_TIME;
-    p = writeFixed64(array, p, captureTimeNs);
+    if (captureTimeNs != 0) {
+      array[p++] = (byte) FRAME_CAPTURE_TIME;
+      p = writeFixed64(array, p, captureTimeNs);
+    }
     array[p++] = (byte) FRAME_ORIGINAL_LENGTH;
     p = writeVarint(array, p, originalLength & 0xFFFF_FFFFL);
     if (flags != 0) {
