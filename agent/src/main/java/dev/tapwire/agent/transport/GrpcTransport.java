@@ -283,6 +283,10 @@ public final class GrpcTransport implements Transport {
   }
 
   private void startCall() {
+    if (listener != null) {
+      // Our backoff (with jitter) has run: connect now rather than after the channel's own.
+      channel.resetConnectBackoff();
+    }
     CallListener l = new CallListener();
     call = channel.newCall(method, CallOptions.DEFAULT);
     l.call = call;
