@@ -10,6 +10,8 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
@@ -22,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +104,7 @@ public final class GrpcTransport implements Transport {
   private long reconnectAtNs;
   private long backoffNs = INITIAL_BACKOFF_NS;
   private volatile long unsettled;
+  private volatile Status lastStatus;
   private long finishTimeoutNs = FINISH_TIMEOUT_NS;
 
   // Counted since the last outcome.
@@ -168,7 +172,7 @@ public final class GrpcTransport implements Transport {
                   GrpcCredentials.channel(options.tls()))
               .overrideAuthority(authority)
               .eventLoopGroup(group)
-              .channelType(NioSocketChannel.class)
+              .channelFactory(inNamespaceOf(group), InetSocketAddress.class)
               .directExecutor()
               .maxInboundMessageSize(64 * 1024)
               .keepAliveTime(30, TimeUnit.SECONDS)
@@ -187,6 +191,21 @@ public final class GrpcTransport implements Transport {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * Makes each socket on the event loop's thread. gRPC opens sockets on whichever thread starts a
+   * connection (the send thread, a timer); a socket belongs to the network namespace of the thread
+   * that makes it, and the event loop's thread was started in the namespace {@link #open} ran in.
+   */
+  private static ChannelFactory<NioSocketChannel> inNamespaceOf(EventLoopGroup group) {
+    EventLoop loop = group.next();
+    return () ->
+        loop.inEventLoop()
+            ? new NioSocketChannel()
+            : loop.submit((Callable<NioSocketChannel>) NioSocketChannel::new)
+                .syncUninterruptibly()
+                .getNow();
   }
 
   @Override
@@ -315,6 +334,7 @@ public final class GrpcTransport implements Transport {
       backoffNs = INITIAL_BACKOFF_NS;
     }
     if (closed) {
+      lastStatus = l.status;
       while (inFlightCount > 0) {
         lostFrames += inFlightFrames[inFlightHead];
         popInFlight();
@@ -379,6 +399,12 @@ public final class GrpcTransport implements Transport {
   @Override
   public long unsettledFrames() {
     return unsettled;
+  }
+
+  /** Why the last stream ended (gRPC status), or null while none has; any thread. */
+  public String lastStreamError() {
+    Status status = lastStatus;
+    return status == null ? null : status.getCode() + ": " + status.getDescription();
   }
 
   @Override

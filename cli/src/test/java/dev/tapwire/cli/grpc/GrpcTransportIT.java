@@ -206,6 +206,7 @@ class GrpcTransportIT {
         LockSupport.parkNanos(5_000_000);
       }
       assertThat(unreachable).as("the stranger's frames dropped as unreachable").isPositive();
+      assertThat(transport.lastStreamError()).as("why its streams ended").startsWith("UNAVAILABLE");
       assertThat(collector.grpcIngress().grpcCounters().openStreams.get()).isEqualTo(streamsBefore);
       assertThat(collector.grpcIngress().grpcCounters().batches.get()).isEqualTo(batchesBefore);
     } finally {
