@@ -49,6 +49,12 @@ public final class GrpcTransport implements Transport {
   /** Most batches in flight whatever window the collector grants. */
   static final int MAX_IN_FLIGHT_BATCHES = 64;
 
+  /** An open batch is sent once it has this many frames... */
+  static final int SEND_AT_FRAMES = 64;
+
+  /** ...or is this old, whichever comes first (a full batch goes at once). */
+  static final long MAX_BATCH_AGE_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
   static final long INITIAL_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(100);
   static final long MAX_BACKOFF_NS = TimeUnit.SECONDS.toNanos(5);
   static final long FINISH_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
@@ -86,6 +92,7 @@ public final class GrpcTransport implements Transport {
   private final long[] nextBatchSequence;
   private final long[] nextFrameSequence;
   private final FrameBatchBuffer[] open;
+  private final long[] openedAtNs;
   private final ArrayBlockingQueue<FrameBatchBuffer> free;
   private final ArrayDeque<FrameBatchBuffer> outbox = new ArrayDeque<>(BUFFERS);
   private int pendingFrames;
@@ -129,6 +136,7 @@ public final class GrpcTransport implements Transport {
     java.util.Arrays.fill(nextBatchSequence, 1);
     java.util.Arrays.fill(nextFrameSequence, 1);
     this.open = new FrameBatchBuffer[sessionIds.length];
+    this.openedAtNs = new long[sessionIds.length];
     this.free = new ArrayBlockingQueue<>(BUFFERS);
     byte[] agentId = options.agentId().getBytes(StandardCharsets.UTF_8);
     int maxFrameBytes = maxPacketBytes - GrpcFrameFormat.HEADER_BYTES;
@@ -246,6 +254,7 @@ public final class GrpcTransport implements Transport {
         return;
       }
       batch.open(sessionId, nextBatchSequence[s]++, nextFrameSequence[s]);
+      openedAtNs[s] = System.nanoTime();
       open[s] = batch;
     }
     batch.append(
@@ -283,7 +292,7 @@ public final class GrpcTransport implements Transport {
   /** Settles acknowledgements, (re)connects when due, and sends what the stream takes. */
   private void step(long nowNs) {
     settle(nowNs);
-    sealOpenBatches();
+    sealOpenBatches(nowNs, false);
     if (call == null && nowNs - reconnectAtNs >= 0) {
       startCall();
     }
@@ -291,9 +300,18 @@ public final class GrpcTransport implements Transport {
     unsettled = pendingFrames + inFlightFrameTotal;
   }
 
-  private void sealOpenBatches() {
+  /**
+   * Moves open batches to the outbox: all when {@code all}, else those with {@link #SEND_AT_FRAMES}
+   * frames or older than {@link #MAX_BATCH_AGE_NS}, so that a trickle of frames still goes out in
+   * batches (the collector's window counts batches, not frames).
+   */
+  private void sealOpenBatches(long nowNs, boolean all) {
     for (int s = 0; s < open.length; s++) {
-      if (open[s] != null) {
+      FrameBatchBuffer batch = open[s];
+      if (batch != null
+          && (all
+              || batch.frames() >= SEND_AT_FRAMES
+              || nowNs - openedAtNs[s] >= MAX_BATCH_AGE_NS)) {
         outbox.add(open[s]);
         open[s] = null;
       }
@@ -442,7 +460,7 @@ public final class GrpcTransport implements Transport {
       }
       settle(System.nanoTime());
     }
-    sealOpenBatches();
+    sealOpenBatches(System.nanoTime(), true);
     call = null;
     drainOutbox(); // with no call: every waiting batch is unreachable
     unsettled = 0;

@@ -76,30 +76,36 @@ public final class GrpcTransportBench {
                 .addresses(AGENT + "/30", COLLECTOR + "/30")
                 .create()) {
       System.out.printf(
-          "%-8s %5s %4s %12s %12s %12s %12s %12s%n",
+          "%-8s %5s %9s %4s %12s %12s %12s %12s %12s%n",
           "transport",
           "bytes",
+          "offered/s",
           "rep",
           "delivered/s",
           "agent sent/s",
           "agent drop/s",
           "coll. drop/s",
           "lost/s");
+      String[] rates = System.getProperty("rates", "0").split(",");
       for (int size : sizes) {
-        for (String transport : List.of("erspan3", "grpc")) {
-          run(transport, size, 1, agentNs, collectorNs); // warm-up (JIT), not reported
-          for (int rep = 0; rep < reps; rep++) {
-            Row row = run(transport, size, seconds, agentNs, collectorNs);
-            System.out.printf(
-                "%-8s %5d %4d %12.0f %12.0f %12.0f %12.0f %12.0f%n",
-                transport,
-                size,
-                rep,
-                row.deliveredPerSecond,
-                row.sentPerSecond,
-                row.agentDropsPerSecond,
-                row.collectorDropsPerSecond,
-                row.lostPerSecond);
+        for (String rateText : rates) {
+          long rate = Long.parseLong(rateText.strip());
+          for (String transport : List.of("erspan3", "grpc")) {
+            run(transport, size, rate, 1, agentNs, collectorNs); // warm-up (JIT), not reported
+            for (int rep = 0; rep < reps; rep++) {
+              Row row = run(transport, size, rate, seconds, agentNs, collectorNs);
+              System.out.printf(
+                  "%-8s %5d %9s %4d %12.0f %12.0f %12.0f %12.0f %12.0f%n",
+                  transport,
+                  size,
+                  rate == 0 ? "max" : Long.toString(rate),
+                  rep,
+                  row.deliveredPerSecond,
+                  row.sentPerSecond,
+                  row.agentDropsPerSecond,
+                  row.collectorDropsPerSecond,
+                  row.lostPerSecond);
+            }
           }
         }
       }
@@ -116,7 +122,13 @@ public final class GrpcTransportBench {
       double collectorDropsPerSecond,
       double lostPerSecond) {}
 
-  private static Row run(String transport, int frameBytes, int seconds, Netns agentNs, Netns collNs)
+  private static Row run(
+      String transport,
+      int frameBytes,
+      long ratePerSecond,
+      int seconds,
+      Netns agentNs,
+      Netns collNs)
       throws Exception {
     CountingSink sink = new CountingSink();
     CollectorConfig config =
@@ -202,11 +214,24 @@ public final class GrpcTransportBench {
               .start(
                   () -> {
                     long timeNs = 1_700_000_000_000_000_000L;
+                    long startNs = System.nanoTime();
+                    long offered = 0;
                     while (feeding.get()) {
+                      if (ratePerSecond > 0) {
+                        // Paced: offer what the rate allows so far, then sleep a tick.
+                        long due = (System.nanoTime() - startNs) * ratePerSecond / 1_000_000_000L;
+                        if (offered >= due) {
+                          LockSupport.parkNanos(200_000);
+                          continue;
+                        }
+                      }
+                      offered++;
                       FrameSlot slot = handoff.claim();
                       if (slot == null) {
                         handoffFull[0]++;
-                        LockSupport.parkNanos(20_000);
+                        if (ratePerSecond == 0) {
+                          LockSupport.parkNanos(20_000);
+                        }
                         continue;
                       }
                       slot.fill(data, 0, frame.length, frame.length, timeNs++);
@@ -214,10 +239,10 @@ public final class GrpcTransportBench {
                     }
                   });
       LockSupport.parkNanos(WARMUP_NS);
-      Snapshot start = Snapshot.take(sink, counters, collector);
+      Snapshot start = Snapshot.take(sink, counters, collector, handoffFull[0]);
       long t0 = System.nanoTime();
       LockSupport.parkNanos(seconds * 1_000_000_000L);
-      Snapshot end = Snapshot.take(sink, counters, collector);
+      Snapshot end = Snapshot.take(sink, counters, collector, handoffFull[0]);
       double elapsed = (System.nanoTime() - t0) / 1e9;
       feeding.set(false);
       feeder.join();
@@ -239,7 +264,7 @@ public final class GrpcTransportBench {
 
   private record Snapshot(
       long delivered, long sent, long agentDrops, long collectorDrops, long lost) {
-    static Snapshot take(CountingSink sink, SendCounters c, Collector collector) {
+    static Snapshot take(CountingSink sink, SendCounters c, Collector collector, long handoffFull) {
       long collectorDrops = 0;
       for (ReceiveCounters r : collector.receiveCounters()) {
         collectorDrops += r.dropped();
@@ -248,7 +273,7 @@ public final class GrpcTransportBench {
       return new Snapshot(
           sink.framesDelivered(),
           c.sent.get(),
-          c.streamFull.get() + c.collectorUnreachable.get() + c.sendError.get(),
+          c.streamFull.get() + c.collectorUnreachable.get() + c.sendError.get() + handoffFull,
           collectorDrops,
           collector.decodeStage().counters().framesLost.get());
     }

@@ -21,7 +21,7 @@ public final class GrpcFrameService implements DataServiceGrpc.AsyncService, Bin
   public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
   /** Batches an agent may have in flight beyond those received. */
-  public static final int WINDOW_BATCHES = 8;
+  public static final int WINDOW_BATCHES = 32;
 
   private final GrpcIngress ingress;
 
