@@ -18,6 +18,7 @@ import dev.tapwire.agent.metrics.CaptureCounters;
 import dev.tapwire.agent.metrics.SendCounters;
 import dev.tapwire.agent.pipeline.CaptureWorker;
 import dev.tapwire.agent.pipeline.SendWorker;
+import dev.tapwire.agent.transport.GrpcTransport;
 import dev.tapwire.agent.transport.RawIpTransport;
 import dev.tapwire.agent.transport.Transport;
 import dev.tapwire.netio.ErrnoException;
@@ -107,7 +108,10 @@ public final class Agent implements AutoCloseable {
       }
       TunnelFormat format = plan.format(source);
       transport =
-          RawIpTransport.open(plan.collector(), source, format.ipProtocol(), plan.maxPacketBytes());
+          plan.grpc()
+              ? openGrpc(plan)
+              : RawIpTransport.open(
+                  plan.collector(), source, format.ipProtocol(), plan.maxPacketBytes());
       List<CaptureCounters> captureCounters = new ArrayList<>();
       for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
         captureCounters.add(new CaptureCounters(iface.name()));
@@ -142,6 +146,27 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  private static Transport openGrpc(AgentPlan plan) throws AgentStartupException {
+    AgentConfig config = plan.config();
+    int[] sessions =
+        plan.interfaces().stream().mapToInt(AgentPlan.InterfacePlan::sessionId).toArray();
+    try {
+      return GrpcTransport.open(
+          new GrpcTransport.Options(
+              plan.collector(),
+              config.collectorPort(),
+              config.collectorHost(),
+              config.tls(),
+              AgentIdentity.hostName(),
+              sessions,
+              plan.maxPacketBytes()));
+    } catch (IOException e) {
+      throw new AgentStartupException(
+          "invalid setting tls-cert/tls-key/tls-ca: cannot load the PEM files: " + e.getMessage(),
+          e);
+    }
+  }
+
   static CaptureSpec captureSpec(AgentPlan plan, String interfaceName, CapturePath path) {
     AgentConfig config = plan.config();
     return new CaptureSpec(
@@ -168,8 +193,8 @@ public final class Agent implements AutoCloseable {
         new Encapsulator(
             format,
             plan.outerIpHeaderBytes(),
-            config.pathMtuBytes(),
-            config.truncateOversize(),
+            plan.pathMtuBytes(),
+            !plan.grpc() && config.truncateOversize(),
             config.snapLenBytes(),
             plan.maxPacketBytes());
     RateLimiter limiter =
@@ -237,7 +262,7 @@ public final class Agent implements AutoCloseable {
 
   /** The counters now, with the frames in flight (exact once traffic has stopped and drained). */
   public AgentTotals totals() {
-    long queued = 0;
+    long queued = transport.unsettledFrames();
     for (FrameHandoff handoff : handoffs) {
       queued += handoff.queuedFrames();
     }
@@ -252,9 +277,9 @@ public final class Agent implements AutoCloseable {
     return captureThreads.stream().allMatch(WorkerThread::healthy);
   }
 
-  /** Capturing and sending. */
+  /** Capturing and sending (for gRPC: the stream to the collector is open). */
   public boolean ready() {
-    return healthy();
+    return healthy() && transport.ready();
   }
 
   /** The first failure of a stopped thread, or null. */

@@ -42,7 +42,10 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "-i", paramLabel = "IFACE", description = "Interface to capture (repeatable).")
   List<String> interfaces;
 
-  @Option(names = "--collector", paramLabel = "HOST", description = "Collector name or address.")
+  @Option(
+      names = "--collector",
+      paramLabel = "HOST[:PORT]",
+      description = "Collector name or address (gRPC port 7460 by default).")
   String collector;
 
   @Option(names = "-s", paramLabel = "SNAPLEN", description = "Bytes kept per frame (65535).")
@@ -60,7 +63,7 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Capture received, sent or both (inout).")
   String direction;
 
-  @Option(names = "--encap", paramLabel = "erspan3|erspan2|teb|vxlan", description = "Tunnel.")
+  @Option(names = "--encap", paramLabel = "erspan3|erspan2|teb|vxlan|grpc", description = "Tunnel.")
   String encap;
 
   @Option(names = "--session-id", paramLabel = "N", description = "Session id (0-1023).")
@@ -104,6 +107,15 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", paramLabel = "N", description = "Metrics port (9461).")
   Integer metricsPort;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "gRPC client certificate.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "gRPC client private key.")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA that signed the collector.")
+  Path tlsCa;
 
   @Option(names = "--dry-run", description = "Print the configuration and BPF program, exit.")
   boolean dryRun;
@@ -209,6 +221,9 @@ public final class AgentCommand implements Callable<Integer> {
     put(flags, AgentSettingKeys.IMMEDIATE_MODE, immediateMode);
     put(flags, AgentSettingKeys.METRICS_ADDRESS, metricsAddress);
     put(flags, AgentSettingKeys.METRICS_PORT, metricsPort);
+    put(flags, AgentSettingKeys.TLS_CERT, tlsCert);
+    put(flags, AgentSettingKeys.TLS_KEY, tlsKey);
+    put(flags, AgentSettingKeys.TLS_CA, tlsCa);
     if (expression != null && !expression.isEmpty()) {
       flags.put(AgentSettingKeys.FILTER, List.of(String.join(" ", expression)));
     }

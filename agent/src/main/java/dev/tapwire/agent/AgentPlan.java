@@ -7,6 +7,7 @@ import dev.tapwire.agent.config.AgentEncapsulation;
 import dev.tapwire.agent.encap.Encapsulator;
 import dev.tapwire.agent.encap.Erspan2Format;
 import dev.tapwire.agent.encap.Erspan3Format;
+import dev.tapwire.agent.encap.GrpcFrameFormat;
 import dev.tapwire.agent.encap.TebFormat;
 import dev.tapwire.agent.encap.TunnelFormat;
 import dev.tapwire.agent.encap.VxlanFormat;
@@ -86,26 +87,34 @@ public record AgentPlan(
       interfaces.add(new InterfacePlan(name, index, config.sessionIdFor(i)));
     }
     List<ExportFlow> flows =
-        config.encapsulation() == AgentEncapsulation.VXLAN
-            ? List.of(ExportFlow.udp(collector, config.vxlanPort()))
-            : List.of(ExportFlow.gre(collector));
+        switch (config.encapsulation()) {
+          case VXLAN -> List.of(ExportFlow.udp(collector, config.vxlanPort()));
+          case GRPC ->
+              List.of(
+                  new ExportFlow(collector, ExportFlow.Kind.TCP_CONTROL, config.collectorPort()));
+          default -> List.of(ExportFlow.gre(collector));
+        };
     String filter = CaptureFilter.effective(config.filter(), flows);
     int ipHeaderBytes = collector instanceof Inet4Address ? 20 : 40;
     TunnelFormat format = format(config, collector, null);
     int largestPacket =
         Math.min(65_535 - ipHeaderBytes, format.headerBytes() + config.snapLenBytes());
+    boolean grpc = config.encapsulation() == AgentEncapsulation.GRPC;
     int maxPacketBytes =
-        config.truncateOversize()
-            ? Math.min(largestPacket, config.pathMtuBytes() - ipHeaderBytes)
-            : largestPacket;
+        grpc
+            ? format.headerBytes()
+                + Math.min(config.snapLenBytes(), GrpcFrameFormat.MAX_FRAME_BYTES)
+            : config.truncateOversize()
+                ? Math.min(largestPacket, config.pathMtuBytes() - ipHeaderBytes)
+                : largestPacket;
     int frameBytes;
     try {
       frameBytes =
           new Encapsulator(
                   format,
                   ipHeaderBytes,
-                  config.pathMtuBytes(),
-                  config.truncateOversize(),
+                  pathMtuBytes(config),
+                  !grpc && config.truncateOversize(),
                   config.snapLenBytes(),
                   maxPacketBytes)
               .maxFrameBytes();
@@ -133,6 +142,25 @@ public record AgentPlan(
         slots);
   }
 
+  /** Whether frames go on a gRPC stream rather than in tunnel packets. */
+  public boolean grpc() {
+    return config.encapsulation() == AgentEncapsulation.GRPC;
+  }
+
+  /**
+   * The path MTU the encapsulator applies: the configured one for tunnels; none for gRPC, whose
+   * frames travel in a TCP stream and are never cut to a path MTU.
+   */
+  public int pathMtuBytes() {
+    return pathMtuBytes(config);
+  }
+
+  private static int pathMtuBytes(AgentConfig config) {
+    return config.encapsulation() == AgentEncapsulation.GRPC
+        ? Integer.MAX_VALUE / 2
+        : config.pathMtuBytes();
+  }
+
   /** Outer IP header the kernel adds: 20 or 40 bytes. */
   public int outerIpHeaderBytes() {
     return collector instanceof Inet4Address ? 20 : 40;
@@ -154,6 +182,7 @@ public record AgentPlan(
       case ERSPAN3 -> new Erspan3Format();
       case ERSPAN2 -> new Erspan2Format();
       case TEB -> new TebFormat();
+      case GRPC -> new GrpcFrameFormat();
       case VXLAN ->
           new VxlanFormat(
               config.vxlanPort(),

@@ -23,6 +23,15 @@ final class DryRunReport {
     if (c.encapsulation() == dev.tapwire.agent.config.AgentEncapsulation.VXLAN) {
       line(out, "vxlan-port", c.vxlanPort());
     }
+    if (plan.grpc()) {
+      line(out, "collector port", c.collectorPort());
+      line(
+          out,
+          "tls",
+          !c.tls().enabled()
+              ? "off (plaintext)"
+              : c.tls().cert() != null ? "mutual (client certificate)" : "server verified");
+    }
     line(
         out,
         "source",

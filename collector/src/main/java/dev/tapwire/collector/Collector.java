@@ -18,6 +18,9 @@ import dev.tapwire.collector.receive.KernelGreCheck;
 import dev.tapwire.collector.receive.RawGreReceiver;
 import dev.tapwire.collector.receive.ReceiveCounters;
 import dev.tapwire.collector.receive.UdpReceiver;
+import dev.tapwire.collector.receive.grpc.GrpcFrameService;
+import dev.tapwire.collector.receive.grpc.GrpcIngress;
+import dev.tapwire.collector.receive.grpc.GrpcIngressMetrics;
 import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
 import dev.tapwire.runtime.work.SpscQueue;
@@ -59,6 +62,8 @@ public final class Collector implements AutoCloseable {
   private WorkerThread mergeThread;
   private MetricsEndpoint endpoint;
   private ControlPlane control;
+  private GrpcIngress grpcIngress;
+  private GrpcFrameService grpcService;
   private volatile boolean closed;
 
   private Collector(
@@ -122,6 +127,7 @@ public final class Collector implements AutoCloseable {
     List<ReceiveCounters> counters = new ArrayList<>();
     List<RawGreReceiver> raw = new ArrayList<>();
     UdpReceiver udp = null;
+    GrpcIngress grpc = null;
     List<FrameSink> sinks = List.of();
     try {
       if (config.greEnabled()) {
@@ -145,6 +151,11 @@ public final class Collector implements AutoCloseable {
         udp = UdpReceiver.start(config.listenAddresses(), ports, pools, udpQueue);
         inputs.add(udpQueue);
       }
+      SpscQueue<Frame> grpcQueue = new SpscQueue<>(queueFrames);
+      ReceiveCounters grpcCounters = new ReceiveCounters("grpc", grpcQueue);
+      grpc = new GrpcIngress(pools, grpcQueue, grpcCounters, counters.size());
+      counters.add(grpcCounters);
+      inputs.add(grpcQueue);
       sinks = List.copyOf(sinkFactory.create(config, registry));
       if (sinks.isEmpty()) {
         throw new IllegalStateException("no sink configured: frames would go nowhere");
@@ -154,6 +165,9 @@ public final class Collector implements AutoCloseable {
       }
     } catch (Exception | Error e) {
       closeQuietly(raw, udp, sinks, e);
+      if (grpc != null) {
+        grpc.close();
+      }
       throw e;
     }
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -180,9 +194,12 @@ public final class Collector implements AutoCloseable {
             queueFrames);
     Collector collector =
         new Collector(config, pools, raw, udp, counters, decode, mergeInput, merge, sinks);
+    collector.grpcIngress = grpc;
+    collector.grpcService = new GrpcFrameService(grpc);
     try {
       CollectorMetrics.register(
           registry, counters, decode.counters(), decode.streams(), merge, sinks, mergeInput, pools);
+      GrpcIngressMetrics.register(registry, grpc.grpcCounters());
       collector.startThreads();
       if (config.control().enabled()) {
         collector.control =
@@ -191,7 +208,7 @@ public final class Collector implements AutoCloseable {
                 config.control().port(),
                 collector.controlCounters(startTimeNs),
                 (TapSink) sinks.get(sinks.size() - 1),
-                extraServices,
+                withDataService(extraServices, collector.grpcService),
                 registry,
                 EpochClock::nowNs,
                 ControlLimits.DEFAULT);
@@ -290,8 +307,26 @@ public final class Collector implements AutoCloseable {
     return udpReceiver == null || udpReceiver.isOpen();
   }
 
+  /** The gRPC transport's service, to be served by a gRPC server (the control plane's). */
+  public GrpcFrameService grpcFrameService() {
+    return grpcService;
+  }
+
+  /** The gRPC transport's hand-off to decode. */
+  public GrpcIngress grpcIngress() {
+    return grpcIngress;
+  }
+
   public CollectorConfig config() {
     return config;
+  }
+
+  /** The agents' gRPC frame transport (DataService) rides on the control-plane server. */
+  private static List<BindableService> withDataService(
+      List<BindableService> extraServices, GrpcFrameService dataService) {
+    List<BindableService> services = new ArrayList<>(extraServices);
+    services.add(dataService);
+    return services;
   }
 
   /** The gRPC control plane, or null when {@code grpc-port} is 0. */
@@ -356,6 +391,9 @@ public final class Collector implements AutoCloseable {
     }
     if (udpReceiver != null) {
       udpReceiver.close();
+    }
+    if (grpcIngress != null) {
+      grpcIngress.close(); // later batches are refused and counted
     }
     if (decodeThread != null) {
       decodeThread.close(); // drains its queues in onClose

@@ -1,6 +1,9 @@
 package dev.tapwire.agent.config;
 
+import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -28,6 +31,8 @@ import java.util.List;
  * @param direction which packets of each interface to capture: received, sent or both
  * @param immediateMode hand each frame over as it arrives (libpcap immediate mode) instead of in
  *     blocks
+ * @param collectorPort the collector's TCP port for the gRPC transport (0 for the tunnels)
+ * @param tls PEM files for the gRPC transport's TLS
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -49,7 +54,41 @@ public record AgentConfig(
     InetAddress metricsAddress,
     int metricsPort,
     CaptureDirection direction,
-    boolean immediateMode) {
+    boolean immediateMode,
+    int collectorPort,
+    TlsFiles tls) {
+
+  /**
+   * PEM files for TLS on the gRPC transport: {@code ca} alone verifies the collector, {@code cert}
+   * and {@code key} add a client certificate (mTLS). All null: plaintext.
+   */
+  public record TlsFiles(Path cert, Path key, Path ca) {
+    public static final TlsFiles NONE = new TlsFiles(null, null, null);
+
+    /** Checks that cert and key come together and that every file given is readable. */
+    public TlsFiles {
+      if ((cert == null) != (key == null)) {
+        throw new SettingsException(
+            "invalid setting "
+                + (cert == null ? "tls-key" : "tls-cert")
+                + ": tls-cert and tls-key go together");
+      }
+      readable("tls-cert", cert);
+      readable("tls-key", key);
+      readable("tls-ca", ca);
+    }
+
+    public boolean enabled() {
+      return cert != null || ca != null;
+    }
+
+    private static void readable(String key, Path file) {
+      if (file != null && !Files.isReadable(file)) {
+        throw new SettingsException(
+            "invalid setting " + key + " = '" + file + "': not a readable file");
+      }
+    }
+  }
 
   /** The session id of the {@code index}-th interface: fixed, or derived (1, 2, ...). */
   public int sessionIdFor(int index) {

@@ -7,6 +7,7 @@ import dev.tapwire.runtime.config.NumericAddress;
 import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,9 @@ public final class AgentConfigLoader {
 
   public static final int DEFAULT_METRICS_PORT = 9461;
   public static final int DEFAULT_VXLAN_PORT = 4789;
+
+  /** The collector's gRPC port (data and control). */
+  public static final int DEFAULT_GRPC_PORT = 7460;
 
   /**
    * Frames between capture and send per interface: about 50 ms at 300k frames/s. The kernel buffer
@@ -56,7 +60,14 @@ public final class AgentConfigLoader {
       throw new SettingsException(
           "invalid setting collector = '': expected a host name or address");
     }
-    String encap = settings.choice(ENCAP, "erspan3", List.of("erspan3", "erspan2", "teb", "vxlan"));
+    String encap =
+        settings.choice(ENCAP, "erspan3", List.of("erspan3", "erspan2", "teb", "vxlan", "grpc"));
+    int collectorPort = 0;
+    if (encap.equals("grpc")) {
+      HostPort hostPort = HostPort.parse(collector, DEFAULT_GRPC_PORT);
+      collector = hostPort.host();
+      collectorPort = hostPort.port();
+    }
     int sessionId = settings.intInRange(SESSION_ID, -1, 0, 1023);
     if (sessionId >= 0 && sessionId + interfaces.size() > 1024) {
       throw new SettingsException(
@@ -91,7 +102,19 @@ public final class AgentConfigLoader {
             settings
                 .choice(DIRECTION, "inout", List.of("in", "out", "inout"))
                 .toUpperCase(Locale.ROOT)),
-        settings.flag(IMMEDIATE_MODE, true));
+        settings.flag(IMMEDIATE_MODE, true),
+        collectorPort,
+        new AgentConfig.TlsFiles(
+            path(settings, TLS_CERT), path(settings, TLS_KEY), path(settings, TLS_CA)));
+  }
+
+  private static Path path(LayeredSettings settings, String key) {
+    return settings
+        .value(key)
+        .map(v -> v.text().strip())
+        .filter(t -> !t.isEmpty())
+        .map(Path::of)
+        .orElse(null);
   }
 
   private static InetAddress numericAddress(SettingValue value) {

@@ -9,7 +9,9 @@ public enum AgentEncapsulation {
   /** GRE Transparent Ethernet Bridging (0x6558), session id as GRE key. */
   TEB("teb"),
   /** VXLAN over UDP, VNI = session id. */
-  VXLAN("vxlan");
+  VXLAN("vxlan"),
+  /** Batches of frames on a gRPC stream (TCP, TLS when configured), for networks that drop GRE. */
+  GRPC("grpc");
 
   private final String label;
 
@@ -22,6 +24,6 @@ public enum AgentEncapsulation {
   }
 
   public boolean usesRawGre() {
-    return this != VXLAN;
+    return this != VXLAN && this != GRPC;
   }
 }

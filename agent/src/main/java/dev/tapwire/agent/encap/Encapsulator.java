@@ -82,6 +82,7 @@ public final class Encapsulator {
     fields.cos = tag >= 0 ? tag >>> 13 : 0;
     fields.truncated = truncated;
     fields.captureTimeNs = Math.max(0, frame.captureTimeNs());
+    fields.originalLength = frame.originalLength();
     fields.flowSourcePort = format.ipProtocol() == 17 ? FlowHash.sourcePort(data, frameBytes) : 0;
     fields.sequence = session.takeSequence();
     out.clear();

@@ -32,6 +32,9 @@ public final class FrameFields {
   /** The capturing interface's index, reported as the ERSPAN port index. */
   public int interfaceIndex;
 
+  /** The frame's length on the wire, in bytes. */
+  public int originalLength;
+
   /** VXLAN: the UDP source port for this frame's flow. */
   public int flowSourcePort;
 }

@@ -61,6 +61,8 @@ public final class AgentMetrics {
               cb.call(sum(c -> c.queueFull.get()), STAGE_CAPTURE, "queue_full");
               cb.call(send.rateLimited.get(), STAGE_SEND, "rate_limited");
               cb.call(send.sendError.get(), STAGE_SEND, "send_error");
+              cb.call(send.streamFull.get(), STAGE_SEND, "stream_full");
+              cb.call(send.collectorUnreachable.get(), STAGE_SEND, "collector_unreachable");
             })
         .register(registry);
     CounterWithCallback.builder()
@@ -118,6 +120,8 @@ public final class AgentMetrics {
         sum(c -> c.queueFull.get()),
         send.rateLimited.get(),
         send.sendError.get(),
+        send.streamFull.get(),
+        send.collectorUnreachable.get(),
         send.truncated.get(),
         send.oversize.get(),
         sum(c -> c.kernelDrops.get()),

@@ -3,7 +3,10 @@ package dev.tapwire.agent.metrics;
 /**
  * The agent's counters at one moment, summed over interfaces.
  *
- * @param inFlight frames in the hand-offs and the unsent batch when read
+ * @param streamFull gRPC: dropped because the stream's window or buffer was full
+ * @param collectorUnreachable gRPC: dropped because no stream to the collector was open
+ * @param inFlight frames in the hand-offs, the unsent batch and (gRPC) the unacknowledged batches
+ *     when read
  */
 public record AgentTotals(
     long captured,
@@ -12,6 +15,8 @@ public record AgentTotals(
     long queueFull,
     long rateLimited,
     long sendError,
+    long streamFull,
+    long collectorUnreachable,
     long truncated,
     long oversize,
     long kernelDrops,
@@ -19,7 +24,7 @@ public record AgentTotals(
 
   /** Every reason a captured frame was not sent. */
   public long dropped() {
-    return sampledOut + queueFull + rateLimited + sendError;
+    return sampledOut + queueFull + rateLimited + sendError + streamFull + collectorUnreachable;
   }
 
   /** Whether {@code captured = sent + dropped + in flight}. */

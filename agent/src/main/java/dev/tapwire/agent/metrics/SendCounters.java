@@ -19,6 +19,15 @@ public final class SendCounters {
   /** Dropped by the rate limit. */
   public final SingleWriterCounter rateLimited = new SingleWriterCounter();
 
-  /** Refused by the kernel on send (no route, queue full, socket error...). */
+  /** gRPC: dropped because the stream could take no more (the collector's window was full). */
+  public final SingleWriterCounter streamFull = new SingleWriterCounter();
+
+  /** gRPC: dropped because no stream to the collector was open. */
+  public final SingleWriterCounter collectorUnreachable = new SingleWriterCounter();
+
+  /**
+   * Refused by the kernel on send (no route, queue full, socket error...); gRPC: sent on a stream
+   * that broke before the collector acknowledged them.
+   */
   public final SingleWriterCounter sendError = new SingleWriterCounter();
 }

@@ -58,7 +58,7 @@ public final class SendWorker implements Worker {
       done += drain(handoffs[i], sessions[i], FRAMES_PER_QUEUE, nowNs);
     }
     firstQueue = (firstQueue + 1) % queues;
-    if (transport.pendingPackets() > 0) {
+    if (transport.pendingPackets() > 0 || transport.hasUnsettled()) {
       flush();
     }
     return done;
@@ -98,9 +98,15 @@ public final class SendWorker implements Worker {
 
   private void flush() {
     transport.flush(outcome);
+    count();
+  }
+
+  private void count() {
     counters.sent.add(outcome.sent);
     counters.bytesSent.add(outcome.bytesSent);
     counters.sendError.add(outcome.failed);
+    counters.streamFull.add(outcome.streamFull);
+    counters.collectorUnreachable.add(outcome.collectorUnreachable);
   }
 
   @Override
@@ -119,6 +125,8 @@ public final class SendWorker implements Worker {
       if (transport.pendingPackets() > 0) {
         flush();
       }
+      transport.finish(outcome);
+      count();
     } finally {
       transport.close();
     }

@@ -14,10 +14,28 @@ public final class SendOutcome {
   /** errno of the last refusal, or 0. */
   public int lastErrno;
 
+  /** gRPC: frames dropped because the stream could take no more (window or buffer full). */
+  public int streamFull;
+
+  /** gRPC: frames dropped because there was no stream to the collector. */
+  public int collectorUnreachable;
+
   void set(int sentPackets, int failedPackets, long bytes, int errno) {
+    set(sentPackets, failedPackets, bytes, errno, 0, 0);
+  }
+
+  void set(
+      int sentPackets,
+      int failedPackets,
+      long bytes,
+      int errno,
+      int streamFullFrames,
+      int unreachableFrames) {
     this.sent = sentPackets;
     this.failed = failedPackets;
     this.bytesSent = bytes;
     this.lastErrno = errno;
+    this.streamFull = streamFullFrames;
+    this.collectorUnreachable = unreachableFrames;
   }
 }

@@ -27,6 +27,32 @@ public interface Transport extends AutoCloseable {
   /** Sends every pending packet and records the result in {@code outcome}. */
   void flush(SendOutcome outcome);
 
+  /**
+   * Whether sent frames may still be unacknowledged by the receiver (then the send thread keeps
+   * calling {@link #flush} while idle, so that acknowledgements are counted).
+   */
+  default boolean hasUnsettled() {
+    return false;
+  }
+
+  /** Frames taken by the transport whose fate (sent or dropped) is not counted yet; any thread. */
+  default long unsettledFrames() {
+    return 0;
+  }
+
+  /** Whether the transport can send now (gRPC: the stream is open); any thread. */
+  default boolean ready() {
+    return true;
+  }
+
+  /**
+   * At shutdown, after the last {@link #flush}: sends what is left, waits (bounded) for the
+   * receiver to acknowledge it and records the final result in {@code outcome}.
+   */
+  default void finish(SendOutcome outcome) {
+    outcome.set(0, 0, 0, 0);
+  }
+
   /** For logs and the dry run, e.g. {@code raw IPv4 proto 47 to 198.18.0.2}. */
   String description();
 

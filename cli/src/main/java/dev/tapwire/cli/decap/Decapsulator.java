@@ -153,7 +153,7 @@ final class Decapsulator {
 
   private static String streamIdName(Encapsulation encapsulation) {
     return switch (encapsulation) {
-      case ERSPAN_II, ERSPAN_III -> "session";
+      case ERSPAN_II, ERSPAN_III, GRPC -> "session";
       case VXLAN -> "vni";
       case ERSPAN_I, GRE_TEB, GRE_IP -> "key";
     };

@@ -39,7 +39,6 @@ public final class CollectorSettingKeys {
   public static final String ADMIN_CLIENT_CN = "admin-client-cn";
   public static final String REPORT_INTERVAL_SECONDS = "report-interval-seconds";
 
-
   public static final Set<String> ALL =
       Set.of(
           LISTEN,

@@ -181,6 +181,24 @@ public final class DecodeStage implements Worker {
         decoded.setOuterUdpPorts(frame.sourcePort, frame.destinationPort);
         return classifier.classifyUdpPayload(buf, 0, length, frame.destinationPort, decoded);
       }
+      case Frame.ORIGIN_GRPC -> {
+        decoded.reset();
+        if (frame.addressLength > 0) {
+          decoded.setOuterAddresses(
+              frame.sourceAddress, frame.destinationAddress, frame.addressLength);
+        }
+        int direction =
+            frame.direction == Frame.DIRECTION_INBOUND
+                ? 0
+                : frame.direction == Frame.DIRECTION_OUTBOUND ? 1 : -1;
+        return decoded.setDecapsulated(
+            length,
+            frame.sessionId,
+            frame.sequence,
+            frame.captureTimeNs,
+            direction,
+            frame.truncated);
+      }
       default -> {
         return classifier.classifyIp(buf, 0, length, decoded);
       }
@@ -215,7 +233,10 @@ public final class DecodeStage implements Worker {
     }
     frame.innerOffset = decoded.innerOffset();
     frame.innerLength = decoded.innerLength();
-    frame.originalLength = decoded.innerLength();
+    // The gRPC transport carries the original length; the tunnels carry what was sent.
+    if (frame.origin != Frame.ORIGIN_GRPC) {
+      frame.originalLength = decoded.innerLength();
+    }
     frame.innerLinkType = decoded.innerProtocol().linkType();
     long captureTimeNs = decoded.captureTimeNs();
     frame.captureTimeNs = captureTimeNs >= 0 ? captureTimeNs : frame.receiveTimeNs;

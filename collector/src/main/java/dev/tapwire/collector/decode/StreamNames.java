@@ -34,7 +34,7 @@ final class StreamNames {
 
   private static String idName(Encapsulation encapsulation) {
     return switch (encapsulation) {
-      case ERSPAN_II, ERSPAN_III -> "session";
+      case ERSPAN_II, ERSPAN_III, GRPC -> "session";
       case VXLAN -> "vni";
       default -> "key";
     };

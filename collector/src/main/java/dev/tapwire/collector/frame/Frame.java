@@ -44,6 +44,13 @@ public final class Frame {
   /** A UDP payload (VXLAN, GRE-in-UDP); addresses and ports are in the fields. */
   public static final int ORIGIN_UDP = 3;
 
+  /**
+   * A frame from the gRPC transport, already decapsulated: the packet is the frame; capture time,
+   * original length, {@link #sessionId}, {@link #sequence}, direction and addresses are in the
+   * fields.
+   */
+  public static final int ORIGIN_GRPC = 4;
+
   private final FramePool pool;
   private final ByteBuf buffer;
   private final MemorySegment segment;
@@ -104,6 +111,11 @@ public final class Frame {
   public int sourcePort;
   public int destinationPort;
 
+  /** {@link #ORIGIN_GRPC}: the session and the sender's frame sequence number. */
+  public int sessionId;
+
+  public long sequence;
+
   /** Arrival order at the merge stage, for its wait-at-most-the-window guarantee. */
   public long mergeSequence;
 
@@ -147,6 +159,8 @@ public final class Frame {
     addressLength = 0;
     sourcePort = -1;
     destinationPort = -1;
+    sessionId = 0;
+    sequence = 0;
     mergeSequence = 0;
     REFERENCES.setRelease(this, 1);
   }

@@ -10,7 +10,9 @@ public enum Carrier {
   /** GRE directly in IP (IPv4 protocol / IPv6 next header 47). */
   IP,
   /** In a UDP payload: VXLAN (port 4789 by default) or GRE-in-UDP (RFC 8086, port 4754). */
-  UDP;
+  UDP,
+  /** In a gRPC stream over TCP (HTTP/2, TLS when configured). */
+  GRPC;
 
   private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -197,6 +197,39 @@ public final class DecodedFrame {
     return this;
   }
 
+  /**
+   * Describes a frame that arrived already decapsulated (the gRPC transport): an Ethernet frame of
+   * {@code innerLength} bytes at offset 0, in session {@code sessionId}, with the sender's frame
+   * sequence number (its low 32 bits are used, like a GRE sequence number). Call after {@link
+   * #reset()} and {@link #setOuterAddresses(byte[], byte[], int)}.
+   *
+   * @param direction 0 received, 1 sent, -1 unknown (as ERSPAN III's D bit)
+   * @return {@link Verdict#FRAME}
+   */
+  public Verdict setDecapsulated(
+      int innerLength,
+      int sessionId,
+      long frameSequence,
+      long captureTimeNs,
+      int direction,
+      boolean truncated) {
+    resetTunnel();
+    this.verdict = Verdict.FRAME;
+    this.reason = DecodeReason.NONE;
+    this.encapsulation = Encapsulation.GRPC;
+    this.carrier = Carrier.GRPC;
+    this.innerProtocol = InnerProtocol.ETHERNET;
+    this.innerOffset = 0;
+    this.innerLength = innerLength;
+    this.sessionId = sessionId;
+    this.hasSequence = true;
+    this.sequence = frameSequence & 0xFFFF_FFFFL;
+    this.captureTimeNs = captureTimeNs;
+    this.direction = direction;
+    this.truncated = truncated;
+    return verdict;
+  }
+
   static void putInt(byte[] array, int index, int value) {
     array[index] = (byte) (value >>> 24);
     array[index + 1] = (byte) (value >>> 16);
@@ -508,6 +541,7 @@ public final class DecodedFrame {
     return switch (encapsulation) {
       case ERSPAN_II, ERSPAN_III -> sessionId;
       case VXLAN -> vni;
+      case GRPC -> sessionId;
       case GRE_TEB, GRE_IP -> hasKey ? key : -1;
       case ERSPAN_I -> -1;
     };

@@ -21,7 +21,12 @@ public enum Encapsulation {
    */
   GRE_IP,
   /** VXLAN (RFC 7348) over UDP. */
-  VXLAN;
+  VXLAN,
+  /**
+   * Tapwire's gRPC transport ({@code tapwire.v1.DataService}): frames arrive already decapsulated,
+   * with their capture time, original length and session id.
+   */
+  GRPC;
 
   private final String label = name().toLowerCase(Locale.ROOT);
 
