@@ -10,6 +10,10 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +39,11 @@ public final class ControlServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health;
   private final ServerTls tls;
+  private final List<EventLoopGroup> loops;
 
-  private ControlServer(Server server, HealthStatusManager health, ServerTls tls) {
+  private ControlServer(
+      Server server, HealthStatusManager health, ServerTls tls, List<EventLoopGroup> loops) {
+    this.loops = loops;
     this.server = server;
     this.health = health;
     this.tls = tls;
@@ -58,6 +66,7 @@ public final class ControlServer implements AutoCloseable {
       long tlsReloadPeriodNs)
       throws IOException {
     ServerTls tls = settings.tls() ? ServerTls.start(settings, timer, tlsReloadPeriodNs) : null;
+    List<EventLoopGroup> loops = List.of();
     try {
       ServerCredentials credentials =
           tls == null ? InsecureServerCredentials.create() : tls.credentials();
@@ -71,8 +80,27 @@ public final class ControlServer implements AutoCloseable {
         interceptors.add(new AdminAccessInterceptor(tls.adminCertificates()));
       }
       HealthStatusManager health = new HealthStatusManager();
+      // Own event loops, the acceptor's thread started here: the listening socket is opened on
+      // it, so it must be in the calling thread's network namespace (grpc's shared loops may have
+      // been started in another one).
+      EventLoopGroup boss =
+          new MultiThreadIoEventLoopGroup(
+              1,
+              (ThreadFactory)
+                  r -> Thread.ofPlatform().name("collector-grpc-accept").daemon().unstarted(r),
+              NioIoHandler.newFactory());
+      boss.submit(() -> {}).syncUninterruptibly();
+      EventLoopGroup workers =
+          new MultiThreadIoEventLoopGroup(
+              Math.max(2, Runtime.getRuntime().availableProcessors()),
+              (ThreadFactory) r -> Thread.ofPlatform().name("collector-grpc").daemon().unstarted(r),
+              NioIoHandler.newFactory());
+      loops = List.of(boss, workers);
       NettyServerBuilder builder =
           NettyServerBuilder.forAddress(bind, credentials)
+              .bossEventLoopGroup(boss)
+              .workerEventLoopGroup(workers)
+              .channelType(NioServerSocketChannel.class)
               .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
               .handshakeTimeout(10, TimeUnit.SECONDS)
               .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -97,10 +125,13 @@ public final class ControlServer implements AutoCloseable {
                 + " runs WITHOUT TLS: anyone who reaches it can register agents, change capture"
                 + " policy and tap traffic. Set tls-cert, tls-key and tls-ca (mutual TLS).");
       }
-      return new ControlServer(server, health, tls);
+      return new ControlServer(server, health, tls, loops);
     } catch (IOException | RuntimeException e) {
       if (tls != null) {
         tls.close();
+      }
+      for (EventLoopGroup loop : loops) {
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       }
       throw e;
     }
@@ -131,6 +162,9 @@ public final class ControlServer implements AutoCloseable {
     }
     if (tls != null) {
       tls.close();
+    }
+    for (EventLoopGroup loop : loops) {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 }
