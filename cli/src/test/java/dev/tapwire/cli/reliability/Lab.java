@@ -227,8 +227,8 @@ final class Lab implements AutoCloseable {
 
   /**
    * Waits until the collector's counters (and the agent's, when running) stop moving: two scrapes
-   * in a row agree and the agent has sent or dropped every frame it captured. Returns the last
-   * collector scrape.
+   * in a row agree, every sink has delivered or dropped every decoded frame, and the agent has sent
+   * or dropped every frame it captured. Returns the last collector scrape.
    */
   Scrape settleCollector(boolean agentRunning) {
     Scrape[] last = new Scrape[1];
@@ -246,7 +246,8 @@ final class Lab implements AutoCloseable {
           }
           Scrape previous = last[0];
           last[0] = now;
-          if (previous != null && previous.lines().equals(now.lines())) {
+          // Balanced too: a file sink may hold staged frames for its flush interval.
+          if (previous != null && previous.lines().equals(now.lines()) && now.sinksBalanced()) {
             settled[0] = now;
             return true;
           }

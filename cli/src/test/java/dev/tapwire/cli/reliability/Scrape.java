@@ -92,6 +92,20 @@ record Scrape(List<String> lines) {
     return sum("tapwire_collector_frames_lost_total");
   }
 
+  /** The collector's sinks, by the {@code sink} label of the delivered counter. */
+  List<String> sinks() {
+    String prefix = "tapwire_collector_frames_delivered_total{sink=\"";
+    return lines.stream()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length(), l.indexOf('"', prefix.length())))
+        .toList();
+  }
+
+  /** Every sink has delivered or dropped every decoded frame: decoded = delivered + dropped. */
+  boolean sinksBalanced() {
+    return sinks().stream().allMatch(s -> delivered(s) + sinkDropped(s) == decoded());
+  }
+
   // Agent.
   long captured() {
     return sum("tapwire_agent_frames_captured_total");

@@ -170,9 +170,9 @@ final class TapwireProcess implements AutoCloseable {
       long old = -1;
       for (String line : heapInfo.lines().toList()) {
         String t = line.strip();
-        if (t.startsWith("def new generation")) {
+        if (t.startsWith("DefNew") || t.startsWith("def new generation")) {
           young = usedKib(t) * 1024;
-        } else if (t.startsWith("tenured generation")) {
+        } else if (t.startsWith("Tenured") || t.startsWith("tenured generation")) {
           old = usedKib(t) * 1024;
         }
       }
