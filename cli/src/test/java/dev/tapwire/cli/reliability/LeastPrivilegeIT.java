@@ -136,11 +136,11 @@ class LeastPrivilegeIT {
                 .create()) {
       lab.collectorNs.ip("addr", "add", "198.18.42.1/24", "dev", lab.mirror.nameA());
       lab.collectorNs.ip("link", "set", "dev", lab.mirror.nameA(), "up");
-      List<String> args =
-          List.of(
-              "--no-files", "--mirror-nic", lab.mirror.nameA(), "--metrics-address", "127.0.0.1");
+      List<String> args = List.of("--no-files", "--mirror-nic", lab.mirror.nameA());
+      List<String> refusedArgs = new ArrayList<>(collectorArgs(args));
+      refusedArgs.addAll(List.of("--metrics-address", "127.0.0.1"));
       TapwireProcess refused =
-          lab.launch("collector-refused", lab.collectorNs, List.of(), collectorArgs(args));
+          lab.launch("collector-refused", lab.collectorNs, List.of(), refusedArgs);
       assertThat(refused.waitFor(TIMEOUT)).as("exit code (cannot start)").isEqualTo(1);
       assertThat(refused.log()).contains("carries addresses 198.18.42.1").contains("force");
       assertNoStackTrace(refused);
