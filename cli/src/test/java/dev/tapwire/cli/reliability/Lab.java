@@ -1,6 +1,5 @@
 package dev.tapwire.cli.reliability;
 
-import dev.tapwire.testkit.Exec;
 import dev.tapwire.testkit.ExternalTool;
 import dev.tapwire.testkit.Netns;
 import dev.tapwire.testkit.Poll;
@@ -182,6 +181,8 @@ final class Lab implements AutoCloseable {
         Integer.toString(64 * frameBytes),
         "limit",
         Integer.toString(1 << 22));
+    // The qdisc path (-q) with blocking sends (trafgen's rate path with a rate it never reaches):
+    // tbf does the pacing, as in bench/run.sh.
     trafgen =
         new ProcessBuilder(
                 gen.execCommand(
@@ -305,10 +306,5 @@ final class Lab implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** Runs a command and fails on a non-zero exit. */
-  static String run(String... command) {
-    return Exec.check(command);
   }
 }

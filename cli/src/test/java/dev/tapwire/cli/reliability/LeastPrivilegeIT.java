@@ -69,7 +69,8 @@ class LeastPrivilegeIT {
                 "collector",
                 asNobody("net_raw", "net_admin"),
                 List.of("-w", files.toString(), "--mirror-nic", lab.mirror.nameA()));
-        TapwireProcess agent = lab.startAgent("agent", asNobody("net_raw"));
+        // A 64 MiB capture buffer, far above net.core.rmem_max: libpcap's mmap ring needs no more.
+        TapwireProcess agent = lab.startAgent("agent", asNobody("net_raw"), "-B", "65536");
         assertThat(uid(collector)).isEqualTo(NOBODY);
         assertThat(uid(agent)).isEqualTo(NOBODY);
         // libpcap put the captured interface in promiscuous mode with CAP_NET_RAW alone.
