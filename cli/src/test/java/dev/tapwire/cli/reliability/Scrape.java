@@ -92,6 +92,11 @@ record Scrape(List<String> lines) {
     return sum("tapwire_collector_frames_lost_total");
   }
 
+  /** Frames counted lost that arrived later, out of order. */
+  long recovered() {
+    return sum("tapwire_collector_frames_recovered_total");
+  }
+
   /** The collector's sinks, by the {@code sink} label of the delivered counter. */
   List<String> sinks() {
     String prefix = "tapwire_collector_frames_delivered_total{sink=\"";
