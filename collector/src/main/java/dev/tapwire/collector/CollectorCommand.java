@@ -174,7 +174,9 @@ public final class CollectorCommand implements Callable<Integer> {
   @Option(
       names = "--" + QUEUE_FRAMES,
       paramLabel = "N",
-      description = "Bound of each queue between stages, in frames (default 65536).")
+      description =
+          "Bound of each queue between stages and of the frame pool, in frames (default 65536);"
+              + " each sink's queue takes half.")
   String queueFrames;
 
   @Option(

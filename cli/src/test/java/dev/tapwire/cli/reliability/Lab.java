@@ -1,8 +1,11 @@
 package dev.tapwire.cli.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tapwire.testkit.ExternalTool;
 import dev.tapwire.testkit.Netns;
 import dev.tapwire.testkit.Poll;
+import dev.tapwire.testkit.TcpdumpCapture;
 import dev.tapwire.testkit.VethPair;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -261,6 +264,27 @@ final class Lab implements AutoCloseable {
                         + String.join("\n", Scrape.of(agentNs, Scrape.AGENT_PORT).lines())
                     : ""));
     return settled[0];
+  }
+
+  /** Frames the IDS end of the mirror link received (its rx counter). */
+  long idsReceived() {
+    return Long.parseLong(
+        ids.execChecked("cat", "/sys/class/net/" + mirror.nameB() + "/statistics/rx_packets")
+            .strip());
+  }
+
+  /**
+   * Stops the IDS capture and checks that the IDS end of the mirror link received exactly {@code
+   * expected} frames, each one captured by tcpdump or counted as dropped by its kernel buffer (on a
+   * loaded machine the oracle can fall behind); returns the number tcpdump captured.
+   */
+  long checkIds(TcpdumpCapture ids, long expected) {
+    TcpdumpCapture.Stats stats = ids.stop();
+    assertThat(idsReceived()).as("frames received at the IDS").isEqualTo(expected);
+    assertThat(stats.captured() + stats.droppedByKernel())
+        .as("frames tcpdump captured or dropped at the IDS")
+        .isEqualTo(expected);
+    return stats.captured();
   }
 
   /** Takes the collector's end of the export link down or up: a partition the agent cannot see. */

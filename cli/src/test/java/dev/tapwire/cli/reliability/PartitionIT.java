@@ -113,7 +113,7 @@ class PartitionIT {
             .isGreaterThan(RATE * (PARTITION_SECONDS - 1) / 2);
         assertThat(settled.delivered("mirror") + settled.sinkDropped("mirror"))
             .isEqualTo(settled.decoded());
-        assertThat(ids.stop().captured()).isEqualTo(settled.delivered("mirror"));
+        lab.checkIds(ids, settled.delivered("mirror"));
         Map<String, Long> figures = new LinkedHashMap<>();
         figures.put("partition seconds", PARTITION_SECONDS);
         figures.put("agent captured", agentFinal.captured());
