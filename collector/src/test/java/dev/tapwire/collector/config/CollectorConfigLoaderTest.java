@@ -37,7 +37,8 @@ class CollectorConfigLoaderTest {
 
   @Test
   void eachSinkQueueTakesHalfThePoolSoThatAStuckSinkCannotStarveTheOthers() {
-    CollectorConfig config = load(Map.of("queue-frames", List.of("4096")), Map.of());
+    CollectorConfig config =
+        load(Map.of("queue-frames", List.of("4096"), "mirror-nic", List.of("mirror0")), Map.of());
     assertThat(config.queueFrames()).isEqualTo(4096);
     assertThat(config.sinkQueueFrames()).isEqualTo(2048);
     assertThat(FileSinkOptions.from(config).queueFrames()).isEqualTo(2048);
