@@ -6,6 +6,7 @@ import dev.tapwire.agent.config.AgentSettingKeys;
 import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.runtime.config.SettingsException;
 import dev.tapwire.runtime.config.YamlSettingsFile;
+import dev.tapwire.runtime.privilege.PermissionHint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -155,7 +156,10 @@ public final class AgentCommand implements Callable<Integer> {
       }
       return runUntilSignalled(plan, err);
     } catch (SettingsException | AgentStartupException e) {
-      err.println("agent: " + e.getMessage());
+      err.println(
+          "agent: "
+              + PermissionHint.withHint(
+                  String.valueOf(e.getMessage()), "CAP_NET_RAW for capture and raw IP sockets"));
       err.flush();
       return EXIT_BAD_SETTING;
     }

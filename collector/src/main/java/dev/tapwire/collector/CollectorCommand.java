@@ -7,6 +7,7 @@ import dev.tapwire.collector.config.CollectorConfigLoader;
 import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.runtime.config.SettingsException;
 import dev.tapwire.runtime.config.YamlSettingsFile;
+import dev.tapwire.runtime.privilege.PermissionHint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -180,7 +181,9 @@ public final class CollectorCommand implements Callable<Integer> {
   @Option(
       names = "--" + QUEUE_FRAMES,
       paramLabel = "N",
-      description = "Bound of each queue between stages, in frames (default 65536).")
+      description =
+          "Bound of each queue between stages and of the frame pool, in frames (default 65536);"
+              + " each sink's queue takes half.")
   String queueFrames;
 
   @Option(
@@ -318,6 +321,13 @@ public final class CollectorCommand implements Callable<Integer> {
       return EXIT_INVALID_SETTINGS;
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // Run as a non-root user: name the capability the refused call needs.
+      message =
+          PermissionHint.withHint(
+              message,
+              message.startsWith("mirror-nic")
+                  ? "CAP_NET_ADMIN to prepare the mirror NIC"
+                  : "CAP_NET_RAW for raw GRE and packet sockets");
       err.println("collector: cannot start: " + message.replace('\n', ' '));
       return EXIT_START_FAILED;
     }

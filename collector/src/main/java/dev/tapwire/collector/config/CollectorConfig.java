@@ -28,7 +28,8 @@ import java.util.List;
  * @param dedup deliver once a packet mirrored at two capture points
  * @param metricsAddress address of the metrics endpoint
  * @param metricsPort port of the metrics endpoint
- * @param queueFrames bound of each queue between stages, in frames
+ * @param queueFrames bound of each queue between stages, in frames, and frames in the pool (sink
+ *     queues take half: {@link #sinkQueueFrames})
  * @param maxStreams bound of the stream table
  * @param streamIdleNs a stream silent for this long is forgotten
  * @param sessionAllowlist accepted tunnel stream ids (ERSPAN session, VXLAN VNI, GRE key)
@@ -63,5 +64,14 @@ public record CollectorConfig(
 
   public boolean mirrorEnabled() {
     return mirrorNic != null;
+  }
+
+  /**
+   * Bound of each sink's queue: half of {@link #queueFrames}, the size of the frame pool, so that a
+   * stuck sink (a frozen file system) holds at most half the pooled frames and the other sinks keep
+   * being served from the rest.
+   */
+  public int sinkQueueFrames() {
+    return Math.max(1, queueFrames / 2);
   }
 }

@@ -3,6 +3,8 @@ package dev.tapwire.collector.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tapwire.collector.sink.file.FileSinkOptions;
+import dev.tapwire.collector.sink.mirror.MirrorOptions;
 import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.runtime.config.SettingsException;
 import java.nio.file.Path;
@@ -31,6 +33,17 @@ class CollectorConfigLoaderTest {
     assertThat(config.sessionAllowlist().allowsAll()).isTrue();
     assertThat(config.listenAddresses()).hasSize(2);
     assertThat(config.mirrorEnabled()).isFalse();
+    assertThat(config.queueFrames()).isEqualTo(65_536);
+  }
+
+  @Test
+  void eachSinkQueueTakesHalfThePoolSoThatAStuckSinkCannotStarveTheOthers() {
+    CollectorConfig config =
+        load(Map.of("queue-frames", List.of("4096"), "mirror-nic", List.of("mirror0")), Map.of());
+    assertThat(config.queueFrames()).isEqualTo(4096);
+    assertThat(config.sinkQueueFrames()).isEqualTo(2048);
+    assertThat(FileSinkOptions.from(config).queueFrames()).isEqualTo(2048);
+    assertThat(MirrorOptions.from(config).queueFrames()).isEqualTo(2048);
   }
 
   @Test

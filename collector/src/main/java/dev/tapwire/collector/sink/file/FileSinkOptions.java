@@ -84,7 +84,7 @@ public record FileSinkOptions(
         config.rotateIntervalNs(),
         config.ringFiles(),
         perSource,
-        config.queueFrames(),
+        config.sinkQueueFrames(),
         perSource ? PER_SOURCE_FLUSH_THRESHOLD_BYTES : DEFAULT_FLUSH_THRESHOLD_BYTES,
         DEFAULT_FLUSH_INTERVAL_NS,
         DEFAULT_RETRY_INTERVAL_NS,

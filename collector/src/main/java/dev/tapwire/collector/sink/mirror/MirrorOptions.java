@@ -62,7 +62,7 @@ public record MirrorOptions(
         config.mirrorNic(),
         config.mirrorSpeedBitsPerSecond(),
         config.force(),
-        config.queueFrames(),
+        config.sinkQueueFrames(),
         TransmitMethod.AUTO,
         DEFAULT_BATCH_FRAMES,
         DEFAULT_BURST_NS,
