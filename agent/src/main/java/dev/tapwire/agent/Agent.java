@@ -7,6 +7,7 @@ import dev.tapwire.agent.capture.CaptureSpec;
 import dev.tapwire.agent.capture.PcapCaptureSource;
 import dev.tapwire.agent.config.AgentConfig;
 import dev.tapwire.agent.config.CaptureDirection;
+import dev.tapwire.agent.config.SendMethod;
 import dev.tapwire.agent.encap.Encapsulator;
 import dev.tapwire.agent.encap.RateLimiter;
 import dev.tapwire.agent.encap.Session;
@@ -19,6 +20,7 @@ import dev.tapwire.agent.metrics.SendCounters;
 import dev.tapwire.agent.pipeline.CaptureWorker;
 import dev.tapwire.agent.pipeline.SendWorker;
 import dev.tapwire.agent.transport.RawIpTransport;
+import dev.tapwire.agent.transport.RingTransport;
 import dev.tapwire.agent.transport.Transport;
 import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
@@ -46,6 +48,8 @@ public final class Agent implements AutoCloseable {
    * bytes less than asked (measured: 1450 for 1452). The slot cuts the frame exactly.
    */
   static final int SNAPLEN_MARGIN_BYTES = 64;
+
+  private static final System.Logger LOG = System.getLogger(Agent.class.getName());
 
   private final AgentPlan plan;
   private final List<CaptureSource> sources;
@@ -106,8 +110,7 @@ public final class Agent implements AutoCloseable {
         }
       }
       TunnelFormat format = plan.format(source);
-      transport =
-          RawIpTransport.open(plan.collector(), source, format.ipProtocol(), plan.maxPacketBytes());
+      transport = openTransport(config, plan, source, format.ipProtocol());
       List<CaptureCounters> captureCounters = new ArrayList<>();
       for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
         captureCounters.add(new CaptureCounters(iface.name()));
@@ -140,6 +143,34 @@ public final class Agent implements AutoCloseable {
       closeAll(sources, handoffs, transport);
       throw e;
     }
+  }
+
+  /**
+   * The raw IP socket, wrapped in the transmit ring unless {@code send-method} is {@code socket};
+   * if the ring's route lookup cannot even start, the raw socket alone, logged.
+   */
+  private static Transport openTransport(
+      AgentConfig config, AgentPlan plan, InetAddress source, int ipProtocol)
+      throws ErrnoException {
+    RawIpTransport socket =
+        RawIpTransport.open(plan.collector(), source, ipProtocol, plan.maxPacketBytes());
+    if (config.sendMethod() == SendMethod.SOCKET) {
+      return socket;
+    }
+    try {
+      return RingTransport.open(socket, source, ipProtocol);
+    } catch (ErrnoException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "transmit ring unavailable, sending through the raw socket only: {0}",
+          e.getMessage());
+      return socket;
+    }
+  }
+
+  /** How tunnel packets leave now, for logs and tests. */
+  public String transportDescription() {
+    return transport.description();
   }
 
   static CaptureSpec captureSpec(AgentPlan plan, String interfaceName, CapturePath path) {

@@ -99,6 +99,12 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Hand frames over as they arrive (true).")
   String immediateMode;
 
+  @Option(
+      names = "--send-method",
+      paramLabel = "ring|socket",
+      description = "Transmit ring with raw-socket fallback (ring), or raw socket only.")
+  String sendMethod;
+
   @Option(names = "--metrics-address", paramLabel = "ADDR", description = "Metrics bind address.")
   String metricsAddress;
 
@@ -207,6 +213,7 @@ public final class AgentCommand implements Callable<Integer> {
     put(flags, AgentSettingKeys.OVERSIZE, oversize);
     put(flags, AgentSettingKeys.QUEUE_FRAMES, queueFrames);
     put(flags, AgentSettingKeys.IMMEDIATE_MODE, immediateMode);
+    put(flags, AgentSettingKeys.SEND_METHOD, sendMethod);
     put(flags, AgentSettingKeys.METRICS_ADDRESS, metricsAddress);
     put(flags, AgentSettingKeys.METRICS_PORT, metricsPort);
     if (expression != null && !expression.isEmpty()) {

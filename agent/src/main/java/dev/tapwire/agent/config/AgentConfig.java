@@ -28,6 +28,8 @@ import java.util.List;
  * @param direction which packets of each interface to capture: received, sent or both
  * @param immediateMode hand each frame over as it arrives (libpcap immediate mode) instead of in
  *     blocks
+ * @param sendMethod how tunnel packets leave: a packet socket's transmit ring with the raw IP
+ *     socket as fallback, or the raw IP socket only
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -49,7 +51,8 @@ public record AgentConfig(
     InetAddress metricsAddress,
     int metricsPort,
     CaptureDirection direction,
-    boolean immediateMode) {
+    boolean immediateMode,
+    SendMethod sendMethod) {
 
   /** The session id of the {@code index}-th interface: fixed, or derived (1, 2, ...). */
   public int sessionIdFor(int index) {

@@ -91,7 +91,11 @@ public final class AgentConfigLoader {
             settings
                 .choice(DIRECTION, "inout", List.of("in", "out", "inout"))
                 .toUpperCase(Locale.ROOT)),
-        settings.flag(IMMEDIATE_MODE, true));
+        settings.flag(IMMEDIATE_MODE, true),
+        SendMethod.valueOf(
+            settings
+                .choice(SEND_METHOD, "ring", List.of("ring", "socket"))
+                .toUpperCase(Locale.ROOT)));
   }
 
   private static InetAddress numericAddress(SettingValue value) {

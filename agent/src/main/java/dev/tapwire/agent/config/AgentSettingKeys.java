@@ -26,6 +26,7 @@ public final class AgentSettingKeys {
   public static final String METRICS_PORT = "metrics-port";
   public static final String DIRECTION = "direction";
   public static final String IMMEDIATE_MODE = "immediate-mode";
+  public static final String SEND_METHOD = "send-method";
 
   public static final Set<String> ALL =
       Set.of(
@@ -48,7 +49,8 @@ public final class AgentSettingKeys {
           METRICS_ADDRESS,
           METRICS_PORT,
           DIRECTION,
-          IMMEDIATE_MODE);
+          IMMEDIATE_MODE,
+          SEND_METHOD);
 
   private AgentSettingKeys() {}
 }

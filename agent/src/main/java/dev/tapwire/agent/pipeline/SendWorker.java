@@ -99,6 +99,7 @@ public final class SendWorker implements Worker {
   private void flush() {
     transport.flush(outcome);
     counters.sent.add(outcome.sent);
+    counters.sentByRing.add(outcome.sentByRing);
     counters.bytesSent.add(outcome.bytesSent);
     counters.sendError.add(outcome.failed);
   }

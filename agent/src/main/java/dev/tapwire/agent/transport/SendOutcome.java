@@ -14,10 +14,18 @@ public final class SendOutcome {
   /** errno of the last refusal, or 0. */
   public int lastErrno;
 
+  /** Of the accepted packets, those sent through a packet transmit ring. */
+  public int sentByRing;
+
   void set(int sentPackets, int failedPackets, long bytes, int errno) {
     this.sent = sentPackets;
     this.failed = failedPackets;
     this.bytesSent = bytes;
     this.lastErrno = errno;
+    this.sentByRing = 0;
+  }
+
+  void setSentByRing(int packets) {
+    this.sentByRing = packets;
   }
 }
