@@ -49,9 +49,10 @@ public final class Agent implements AutoCloseable {
    */
   static final int SNAPLEN_MARGIN_BYTES = 64;
 
-  /** First and longest sleep of an idle capture or send thread (see {@code startThreads}). */
+  /** First sleep of an idle capture or send thread; it doubles up to {@link #IDLE_MAX_PARK_NS}. */
   static final long IDLE_MIN_PARK_NS = 250_000;
 
+  /** Longest sleep of an idle capture or send thread. */
   static final long IDLE_MAX_PARK_NS = 1_000_000;
 
   private static final System.Logger LOG = System.getLogger(Agent.class.getName());
