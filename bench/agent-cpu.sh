@@ -8,9 +8,10 @@
 #
 #   bench/agent-cpu.sh [--rate FPS] [--seconds S] [--size BYTES] [--send-method ring|socket]
 #                      [--agent-args "..."] [--perf FILE (perf record -g of the measured run)]
+#                      [--tapwire PATH (another build's launcher, to compare)]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rate=200000 seconds=10 size=64 method=ring agent_args="" perf_out=""
+rate=200000 seconds=10 size=64 method=ring agent_args="" perf_out="" tapwire="$repo/tapwire"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate=$2; shift 2 ;;
@@ -19,6 +20,7 @@ while [ $# -gt 0 ]; do
     --send-method) method=$2; shift 2 ;;
     --agent-args) agent_args=$2; shift 2 ;;
     --perf) perf_out=$2; shift 2 ;;
+    --tapwire) tapwire=$2; shift 2 ;;
     -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -82,7 +84,7 @@ threads() { # "tid:name utime stime" per thread
 }
 
 # shellcheck disable=SC2086
-TAPWIRE_AGENT_SEND_METHOD=$method ip netns exec "$dut" taskset -c 1 "$repo/tapwire" agent \
+TAPWIRE_AGENT_SEND_METHOD=$method ip netns exec "$dut" taskset -c 1 "$tapwire" agent \
   -i "$dut_if" --collector 198.18.101.2 -B 65536 --path-mtu 9000 \
   --metrics-address 127.0.0.1 --metrics-port "$port" $agent_args >"$work/agent.log" 2>&1 &
 pid=$!
@@ -109,8 +111,8 @@ gc_state() {
   n="$("$jdk_bin/jcmd" "$pid" PerfCounter.print 2>/dev/null |
     awk -F= '/^sun.gc.collector.0.invocations=/ { print $2 }')"
   young="$("$jdk_bin/jcmd" "$pid" GC.heap_info 2>/dev/null |
-    awk '/total reserved/ { for (i = 1; i < NF; i++) if ($i == "used") { print $(i + 1); exit } }')"
-  echo "${n:-?} ${young:-?}"
+    awk '/ total .*used / { for (i = 1; i < NF; i++) if ($i == "used") { print $1, $2, $(i + 1); exit } }')"
+  echo "${n:-?} ${young// /_}"
 }
 g0="$(gc_state)"
 c0="$(metric tapwire_agent_frames_captured_total)"
