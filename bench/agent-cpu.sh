@@ -104,17 +104,9 @@ settle() {
 }
 settle
 jdk_bin="$(dirname "$(readlink -f "/proc/$pid/exe")")"
-# Young collections and the heap in use tell whether the data path allocates per frame: a
-# million frames at even 1 B each would add about 1000K.
-gc_state() {
-  local n young
-  n="$("$jdk_bin/jcmd" "$pid" PerfCounter.print 2>/dev/null |
-    awk -F= '/^sun.gc.collector.0.invocations=/ { print $2 }')"
-  young="$("$jdk_bin/jcmd" "$pid" GC.heap_info 2>/dev/null |
-    awk '/ total .*used / { for (i = 1; i < NF; i++) if ($i == "used") { print $1, $2, $(i + 1); exit } }')"
-  echo "${n:-?} ${young// /_}"
-}
-g0="$(gc_state)"
+# Bytes allocated per data-path thread over the run (JFR's jdk.ThreadAllocationStatistics, taken
+# at the start and end of the recording): shows whether the data path allocates per frame.
+"$jdk_bin/jcmd" "$pid" JFR.start name=twcpu settings=profile >/dev/null
 c0="$(metric tapwire_agent_frames_captured_total)"
 a0="$(arrived)"
 threads >"$work/t0"
@@ -129,7 +121,7 @@ t1=$(date +%s%N)
 [ -n "$perf_pid" ] && kill -INT "$perf_pid" && wait "$perf_pid" || true
 settle
 threads >"$work/t1"
-g1="$(gc_state)"
+"$jdk_bin/jcmd" "$pid" JFR.dump name=twcpu filename="$work/run.jfr" >/dev/null
 c1="$(metric tapwire_agent_frames_captured_total)"
 frames=$((c1 - c0))
 clk=$(getconf CLK_TCK)
@@ -141,9 +133,12 @@ join <(sort "$work/t0") <(sort "$work/t1") | awk -v f="$frames" -v clk="$clk" '
     n = $1; sub(/^[0-9]+:/, "", n)
     if (u + s >= 0.01) printf "%-28s %10.3f %10.3f %10.3f\n", n, u, s, u + s }
   END { printf "%-28s %10.3f %10.3f %10.3f\n", "process", tu, ts, tu + ts }'
-read -r gc0 eden0 <<<"$g0"
-read -r gc1 eden1 <<<"$g1"
-echo "heap: young collections $gc0 -> $gc1, heap used $eden0 -> $eden1 during the run"
+"$jdk_bin/jfr" print --events jdk.ThreadAllocationStatistics "$work/run.jfr" | awk -v f="$frames" '
+  /allocated = / { v = $3; u = $4; m = u == "kB" ? 1e3 : u == "MB" ? 1e6 : u == "GB" ? 1e9 : 1; a = v * m }
+  /thread = "agent-/ { t = $3; gsub(/"/, "", t)
+    if (!(t in lo) || a < lo[t]) lo[t] = a
+    if (a > hi[t]) hi[t] = a }
+  END { for (t in lo) printf "allocated by %s during the run: %.0f bytes (%.4f B/frame)\n", t, hi[t] - lo[t], (hi[t] - lo[t]) / f }'
 echo "captured $frames, sent $(metric tapwire_agent_frames_sent_total) (ring $(metric tapwire_agent_ring_frames_sent_total)) in total," \
   "dropped $(metric tapwire_agent_frames_dropped_total), kernel drops $(metric tapwire_agent_kernel_drops_total)," \
   "arrived at the sink $(($(arrived) - a0)) of $frames; load average $(cut -d' ' -f1-3 /proc/loadavg)"
