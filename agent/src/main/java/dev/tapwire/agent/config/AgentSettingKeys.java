@@ -28,6 +28,12 @@ public final class AgentSettingKeys {
   public static final String IMMEDIATE_MODE = "immediate-mode";
   public static final String SEND_METHOD = "send-method";
 
+  public static final String CONTROL_PORT = "control-port";
+  public static final String TLS_CERT = "tls-cert";
+  public static final String TLS_KEY = "tls-key";
+  public static final String TLS_CA = "tls-ca";
+  public static final String LABEL = "label";
+
   public static final Set<String> ALL =
       Set.of(
           INTERFACE,
@@ -50,7 +56,12 @@ public final class AgentSettingKeys {
           METRICS_PORT,
           DIRECTION,
           IMMEDIATE_MODE,
-          SEND_METHOD);
+          SEND_METHOD,
+          CONTROL_PORT,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_CA,
+          LABEL);
 
   private AgentSettingKeys() {}
 }
