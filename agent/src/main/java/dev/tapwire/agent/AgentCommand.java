@@ -103,6 +103,12 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Hand frames over as they arrive (true).")
   String immediateMode;
 
+  @Option(
+      names = "--send-method",
+      paramLabel = "ring|socket",
+      description = "Transmit ring with raw-socket fallback (ring), or raw socket only.")
+  String sendMethod;
+
   @Option(names = "--metrics-address", paramLabel = "ADDR", description = "Metrics bind address.")
   String metricsAddress;
 
@@ -223,6 +229,7 @@ public final class AgentCommand implements Callable<Integer> {
     put(flags, AgentSettingKeys.OVERSIZE, oversize);
     put(flags, AgentSettingKeys.QUEUE_FRAMES, queueFrames);
     put(flags, AgentSettingKeys.IMMEDIATE_MODE, immediateMode);
+    put(flags, AgentSettingKeys.SEND_METHOD, sendMethod);
     put(flags, AgentSettingKeys.METRICS_ADDRESS, metricsAddress);
     put(flags, AgentSettingKeys.METRICS_PORT, metricsPort);
     put(flags, AgentSettingKeys.TLS_CERT, tlsCert);

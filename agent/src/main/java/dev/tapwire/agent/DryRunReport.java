@@ -42,6 +42,7 @@ final class DryRunReport {
     line(out, "oversize", c.truncateOversize() ? "truncate" : "fragment");
     line(out, "promiscuous", c.promiscuous());
     line(out, "immediate-mode", c.immediateMode());
+    line(out, "send-method", c.sendMethod().name().toLowerCase(java.util.Locale.ROOT));
     line(out, "direction", c.direction().name().toLowerCase(java.util.Locale.ROOT));
     line(out, "buffer-kib", c.kernelBufferBytes() / 1024);
     line(out, "sample", c.sampleOneInN() == 1 ? "off" : "1 in " + c.sampleOneInN());
@@ -91,7 +92,9 @@ final class DryRunReport {
         + plan.config().encapsulation().label()
         + " to "
         + plan.collector().getHostAddress()
-        + "; filter: "
+        + " ("
+        + agent.transportDescription()
+        + "); filter: "
         + plan.filter()
         + (agent.metricsPort() > 0 ? "; metrics on port " + agent.metricsPort() : "");
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent captures the very interface it exports through. Without the automatic exclusion every
  * tunnel packet would be captured and tunnelled again, without end; with it each frame is sent once
- * and the export grows linearly with the traffic.
+ * and the export grows linearly with the traffic. The export goes through the transmit ring (a
+ * static neighbour entry), whose frames other packet sockets see leave like the raw socket's.
  */
 class AgentFeedbackLoopIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -70,6 +71,9 @@ class AgentFeedbackLoopIT {
           .as("linear: twice the traffic, twice the export")
           .isEqualTo(200);
       assertThat(totals.sent()).isEqualTo(200);
+      assertThat(agent.metrics().sentByRing())
+          .as("sent through the transmit ring, seen by libpcap as outgoing and left out")
+          .isEqualTo(200);
       assertThat(arrived.stop().captured()).isEqualTo(200);
       for (TsharkTunnelDecode.Packet packet : TsharkTunnelDecode.decode(arrived.file())) {
         byte[] inner = packet.inner();

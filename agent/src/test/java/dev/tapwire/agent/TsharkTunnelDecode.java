@@ -47,7 +47,9 @@ final class TsharkTunnelDecode {
                 "-o",
                 "ip.defragment:FALSE",
                 "-o",
-                "udp.check_checksum:TRUE"));
+                "udp.check_checksum:TRUE",
+                "-o",
+                "ip.check_checksum:TRUE"));
     Assertions.assertEquals(0, result.exitCode(), () -> "tshark failed: " + result.stderr());
     List<PacketPositions> positions = parse(result.stdout());
     List<TcpdumpCapture.Frame> frames = TcpdumpCapture.readFrames(pcap);

@@ -37,6 +37,9 @@ public final class RawIpSocket implements AutoCloseable {
   /** {@code IPPROTO_ICMPV6}. */
   public static final int IPPROTO_ICMPV6 = 58;
 
+  private static final int IP_TTL = 2;
+  private static final int IPV6_UNICAST_HOPS = 16;
+
   private final SocketFd fd;
   private final IpFamily family;
   private final int protocol;
@@ -141,6 +144,16 @@ public final class RawIpSocket implements AutoCloseable {
   /** Like {@link #setReceiveBufferSize} for the send buffer. */
   public int setSendBufferSize(int bytes) throws ErrnoException {
     return fd.setBufferSize(Libc.SO_SNDBUF, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUF");
+  }
+
+  /**
+   * The TTL (IPv4, {@code IP_TTL}) or hop limit (IPv6, {@code IPV6_UNICAST_HOPS}) the kernel puts
+   * in packets this socket sends: the namespace's default unless set on the socket.
+   */
+  public int unicastHopLimit() throws ErrnoException {
+    return family == IpFamily.IPV4
+        ? fd.getInt(Libc.IPPROTO_IP, IP_TTL, "IP_TTL")
+        : fd.getInt(Libc.IPPROTO_IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS");
   }
 
   /** {@code SO_RCVBUF} as the kernel reports it. */

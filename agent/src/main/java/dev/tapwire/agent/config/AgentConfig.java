@@ -33,6 +33,8 @@ import java.util.List;
  *     blocks
  * @param collectorPort the collector's TCP port for the gRPC transport (0 for the tunnels)
  * @param tls PEM files for the gRPC transport's TLS
+ * @param sendMethod how tunnel packets leave: a packet socket's transmit ring with the raw IP
+ *     socket as fallback, or the raw IP socket only
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -56,7 +58,8 @@ public record AgentConfig(
     CaptureDirection direction,
     boolean immediateMode,
     int collectorPort,
-    TlsFiles tls) {
+    TlsFiles tls,
+    SendMethod sendMethod) {
 
   /**
    * PEM files for TLS on the gRPC transport: {@code ca} alone verifies the collector, {@code cert}

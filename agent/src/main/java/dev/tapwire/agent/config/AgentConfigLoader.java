@@ -105,7 +105,11 @@ public final class AgentConfigLoader {
         settings.flag(IMMEDIATE_MODE, true),
         collectorPort,
         new AgentConfig.TlsFiles(
-            path(settings, TLS_CERT), path(settings, TLS_KEY), path(settings, TLS_CA)));
+            path(settings, TLS_CERT), path(settings, TLS_KEY), path(settings, TLS_CA)),
+        SendMethod.valueOf(
+            settings
+                .choice(SEND_METHOD, "ring", List.of("ring", "socket"))
+                .toUpperCase(Locale.ROOT)));
   }
 
   private static Path path(LayeredSettings settings, String key) {

@@ -26,6 +26,7 @@ public final class AgentSettingKeys {
   public static final String METRICS_PORT = "metrics-port";
   public static final String DIRECTION = "direction";
   public static final String IMMEDIATE_MODE = "immediate-mode";
+  public static final String SEND_METHOD = "send-method";
 
   public static final String CONTROL_PORT = "control-port";
   public static final String TLS_CERT = "tls-cert";
@@ -55,6 +56,7 @@ public final class AgentSettingKeys {
           METRICS_PORT,
           DIRECTION,
           IMMEDIATE_MODE,
+          SEND_METHOD,
           CONTROL_PORT,
           TLS_CERT,
           TLS_KEY,

@@ -47,6 +47,11 @@ public final class AgentMetrics {
         .callback(cb -> cb.call(send.sent.get()))
         .register(registry);
     CounterWithCallback.builder()
+        .name("tapwire_agent_ring_frames_sent_total")
+        .help("Of those, the packets sent through the transmit ring (the rest: the raw IP socket)")
+        .callback(cb -> cb.call(send.sentByRing.get()))
+        .register(registry);
+    CounterWithCallback.builder()
         .name("tapwire_agent_bytes_sent_total")
         .help("Bytes of those packets from the tunnel header on (outer IP header not included)")
         .callback(cb -> cb.call(send.bytesSent.get()))
@@ -109,6 +114,11 @@ public final class AgentMetrics {
               }
             })
         .register(registry);
+  }
+
+  /** Tunnel packets sent through the transmit ring so far (of {@link AgentTotals#sent}). */
+  public long sentByRing() {
+    return send.sentByRing.get();
   }
 
   /** Totals for the books, read now. */

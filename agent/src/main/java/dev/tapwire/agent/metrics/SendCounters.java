@@ -7,6 +7,9 @@ public final class SendCounters {
   /** Tunnel packets the kernel accepted. */
   public final SingleWriterCounter sent = new SingleWriterCounter();
 
+  /** Of those, the packets sent through the packet socket's transmit ring. */
+  public final SingleWriterCounter sentByRing = new SingleWriterCounter();
+
   /** Bytes of those packets from the tunnel header on (the kernel adds the outer IP header). */
   public final SingleWriterCounter bytesSent = new SingleWriterCounter();
 

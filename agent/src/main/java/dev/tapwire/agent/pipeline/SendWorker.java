@@ -103,6 +103,7 @@ public final class SendWorker implements Worker {
 
   private void count() {
     counters.sent.add(outcome.sent);
+    counters.sentByRing.add(outcome.sentByRing);
     counters.bytesSent.add(outcome.bytesSent);
     counters.sendError.add(outcome.failed);
     counters.streamFull.add(outcome.streamFull);

@@ -25,13 +25,19 @@ public final class RawIpTransport implements Transport {
   private final RawIpSocket socket;
   private final SendBatch batch;
   private final SockAddr destination;
+  private final InetAddress collector;
   private final PacketSlot[] slots;
   private final String description;
   private long pendingBytes;
 
   private RawIpTransport(
-      RawIpSocket socket, SendBatch batch, SockAddr destination, String description) {
+      RawIpSocket socket,
+      SendBatch batch,
+      InetAddress collector,
+      SockAddr destination,
+      String description) {
     this.socket = socket;
+    this.collector = collector;
     this.batch = batch;
     this.destination = destination;
     this.description = description;
@@ -67,7 +73,8 @@ public final class RawIpTransport implements Transport {
               + " to "
               + collector.getHostAddress()
               + (source == null ? "" : " from " + source.getHostAddress());
-      RawIpTransport transport = new RawIpTransport(socket, batch, SockAddr.of(collector), text);
+      RawIpTransport transport =
+          new RawIpTransport(socket, batch, collector, SockAddr.of(collector), text);
       return transport;
     } catch (ErrnoException | RuntimeException e) {
       if (batch != null) {
@@ -80,6 +87,16 @@ public final class RawIpTransport implements Transport {
       }
       throw e;
     }
+  }
+
+  /** The TTL or hop limit the kernel gives this socket's packets. */
+  public int unicastHopLimit() throws ErrnoException {
+    return socket.unicastHopLimit();
+  }
+
+  /** The address the packets go to. */
+  public InetAddress collector() {
+    return collector;
   }
 
   @Override

@@ -20,6 +20,9 @@ public final class SendOutcome {
   /** gRPC: frames dropped because there was no stream to the collector. */
   public int collectorUnreachable;
 
+  /** Of the accepted packets, those sent through a packet transmit ring. */
+  public int sentByRing;
+
   void set(int sentPackets, int failedPackets, long bytes, int errno) {
     set(sentPackets, failedPackets, bytes, errno, 0, 0);
   }
@@ -37,5 +40,10 @@ public final class SendOutcome {
     this.lastErrno = errno;
     this.streamFull = streamFullFrames;
     this.collectorUnreachable = unreachableFrames;
+    this.sentByRing = 0;
+  }
+
+  void setSentByRing(int packets) {
+    this.sentByRing = packets;
   }
 }

@@ -15,7 +15,6 @@ import dev.tapwire.collector.Collector;
 import dev.tapwire.collector.DefaultSinks;
 import dev.tapwire.collector.config.CollectorConfigLoader;
 import dev.tapwire.collector.config.CollectorSettingKeys;
-import dev.tapwire.collector.receive.grpc.GrpcDataServer;
 import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.netio.NetworkNamespace;
 import dev.tapwire.netio.PacketSocket;
@@ -35,7 +34,6 @@ import io.netty.buffer.Unpooled;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -81,8 +79,8 @@ class GrpcTransportIT {
             VethPair.between(agentNs, collectorNs)
                 .addresses(AGENT + "/30", COLLECTOR + "/30")
                 .create()) {
-      Collector collector = startCollector(collectorNs, output);
-      GrpcDataServer server = null;
+      // The collector serves the DataService on its control-plane port (7460), with mutual TLS.
+      Collector collector = startCollector(collectorNs, output, certs);
       Agent agent = null;
       try (TcpdumpCapture captured =
           TcpdumpCapture.start(
@@ -91,16 +89,7 @@ class GrpcTransportIT {
               dir.resolve("captured.pcap"),
               List.of("--time-stamp-precision=nano"),
               null)) {
-        GrpcDataServer started =
-            NetworkNamespace.runIn(
-                collectorNs.name(),
-                () ->
-                    GrpcDataServer.start(
-                        new InetSocketAddress(InetAddress.getByName(COLLECTOR), 7460),
-                        collector.grpcFrameService(),
-                        GrpcDataServer.credentials(
-                            certs.serverCert(), certs.serverKey(), certs.ca())));
-        server = started;
+        assertThat(collector.controlPlane().port()).isEqualTo(7460);
         Agent running = startAgent(agentNs, tap.nameB(), certs);
         agent = running;
         Poll.until(TIMEOUT, "the agent's stream open", running::ready);
@@ -126,8 +115,6 @@ class GrpcTransportIT {
         assertThat(totals.dropped()).isZero();
         assertThat(totals.balanced()).as("agent books: %s", totals).isTrue();
         captured.stop();
-        server.close();
-        server = null;
         collector.close();
         assertThat(collector.books().balances())
             .allSatisfy(b -> assertThat(b.balanced()).as(b.equation()).isTrue());
@@ -159,9 +146,6 @@ class GrpcTransportIT {
       } finally {
         if (agent != null) {
           agent.close();
-        }
-        if (server != null) {
-          server.close();
         }
         collector.close();
       }
@@ -214,8 +198,12 @@ class GrpcTransportIT {
     }
   }
 
-  private static Collector startCollector(Netns ns, Path output) throws Exception {
+  private static Collector startCollector(Netns ns, Path output, TestCertificates certs)
+      throws Exception {
     Map<String, List<String>> flags = new HashMap<>();
+    flags.put(CollectorSettingKeys.TLS_CERT, List.of(certs.serverCert().toString()));
+    flags.put(CollectorSettingKeys.TLS_KEY, List.of(certs.serverKey().toString()));
+    flags.put(CollectorSettingKeys.TLS_CA, List.of(certs.ca().toString()));
     flags.put(CollectorSettingKeys.QUEUE_FRAMES, List.of("4096"));
     flags.put(CollectorSettingKeys.METRICS_PORT, List.of("0"));
     flags.put(CollectorSettingKeys.OUTPUT_DIR, List.of(output.toString()));
