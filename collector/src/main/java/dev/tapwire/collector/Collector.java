@@ -9,11 +9,14 @@ import dev.tapwire.collector.merge.DuplicateFilter;
 import dev.tapwire.collector.merge.MergeStage;
 import dev.tapwire.collector.metrics.CollectorBooks;
 import dev.tapwire.collector.metrics.CollectorMetrics;
+import dev.tapwire.collector.receive.GreReceiver;
 import dev.tapwire.collector.receive.KernelGreCheck;
 import dev.tapwire.collector.receive.RawGreReceiver;
 import dev.tapwire.collector.receive.ReceiveCounters;
+import dev.tapwire.collector.receive.RingGreReceiver;
 import dev.tapwire.collector.receive.UdpReceiver;
 import dev.tapwire.collector.sink.FrameSink;
+import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
 import dev.tapwire.runtime.work.SpscQueue;
 import dev.tapwire.runtime.work.WorkerThread;
@@ -41,7 +44,7 @@ public final class Collector implements AutoCloseable {
 
   private final CollectorConfig config;
   private final FramePools pools;
-  private final List<RawGreReceiver> rawReceivers;
+  private final List<GreReceiver> rawReceivers;
   private final UdpReceiver udpReceiver;
   private final List<ReceiveCounters> receiveCounters;
   private final DecodeStage decode;
@@ -57,7 +60,7 @@ public final class Collector implements AutoCloseable {
   private Collector(
       CollectorConfig config,
       FramePools pools,
-      List<RawGreReceiver> rawReceivers,
+      List<GreReceiver> rawReceivers,
       UdpReceiver udpReceiver,
       List<ReceiveCounters> receiveCounters,
       DecodeStage decode,
@@ -97,7 +100,7 @@ public final class Collector implements AutoCloseable {
     FramePools pools = new FramePools(queueFrames, Math.max(16, queueFrames / 256));
     List<SpscQueue<Frame>> inputs = new ArrayList<>();
     List<ReceiveCounters> counters = new ArrayList<>();
-    List<RawGreReceiver> raw = new ArrayList<>();
+    List<GreReceiver> raw = new ArrayList<>();
     UdpReceiver udp = null;
     List<FrameSink> sinks = List.of();
     try {
@@ -105,7 +108,7 @@ public final class Collector implements AutoCloseable {
         for (InetAddress listen : config.listenAddresses()) {
           SpscQueue<Frame> queue = new SpscQueue<>(queueFrames);
           ReceiveCounters rc = new ReceiveCounters(greLabel(listen), queue);
-          raw.add(RawGreReceiver.open(listen, pools, queue, rc, counters.size()));
+          raw.add(openGre(config, listen, pools, queue, rc, counters.size()));
           inputs.add(queue);
           counters.add(rc);
         }
@@ -173,6 +176,34 @@ public final class Collector implements AutoCloseable {
     return collector;
   }
 
+  /**
+   * The ring for IPv4 when configured, falling back to the raw socket (with a warning) when the
+   * ring cannot be opened; the raw socket for IPv6, whose fragments only the kernel reassembles.
+   */
+  private static GreReceiver openGre(
+      CollectorConfig config,
+      InetAddress listen,
+      FramePools pools,
+      SpscQueue<Frame> queue,
+      ReceiveCounters counters,
+      int receiverIndex)
+      throws ErrnoException {
+    if (config.ringReceive() && listen instanceof Inet4Address v4) {
+      try {
+        return RingGreReceiver.open(v4, pools, queue, counters, receiverIndex);
+      } catch (ErrnoException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "WARNING: cannot open the receive ring for "
+                + listen.getHostAddress()
+                + " ("
+                + e.getMessage()
+                + "), receiving through a raw socket instead");
+      }
+    }
+    return RawGreReceiver.open(listen, pools, queue, counters, receiverIndex);
+  }
+
   private static UdpReceiver.Port udpPort(
       int port, String name, SpscQueue<Frame> queue, List<ReceiveCounters> counters) {
     ReceiveCounters rc = new ReceiveCounters(name, queue);
@@ -194,7 +225,7 @@ public final class Collector implements AutoCloseable {
     }
     mergeThread = WorkerThread.start(merge);
     decodeThread = WorkerThread.start(decode);
-    for (RawGreReceiver receiver : rawReceivers) {
+    for (GreReceiver receiver : rawReceivers) {
       receiverThreads.add(WorkerThread.start(receiver));
     }
   }
@@ -225,7 +256,7 @@ public final class Collector implements AutoCloseable {
     if (!healthy()) {
       return false;
     }
-    for (RawGreReceiver receiver : rawReceivers) {
+    for (GreReceiver receiver : rawReceivers) {
       if (!receiver.isOpen()) {
         return false;
       }
@@ -284,7 +315,7 @@ public final class Collector implements AutoCloseable {
     }
     closed = true;
     if (receiverThreads.isEmpty()) {
-      rawReceivers.forEach(RawGreReceiver::onClose); // never started: close the sockets here
+      rawReceivers.forEach(GreReceiver::onClose); // never started: close the sockets here
     }
     for (WorkerThread thread : receiverThreads) {
       thread.close();
@@ -311,8 +342,8 @@ public final class Collector implements AutoCloseable {
   }
 
   private static void closeQuietly(
-      List<RawGreReceiver> raw, UdpReceiver udp, List<FrameSink> sinks, Throwable primary) {
-    for (RawGreReceiver receiver : raw) {
+      List<GreReceiver> raw, UdpReceiver udp, List<FrameSink> sinks, Throwable primary) {
+    for (GreReceiver receiver : raw) {
       receiver.onClose();
     }
     if (udp != null) {
