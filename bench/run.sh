@@ -6,6 +6,8 @@
 #
 #   bench/run.sh [--quick | --smoke] [--only collector|agent] [--reps N] [--sizes "64 512 1518"]
 #                [--steps N] [--step-seconds S] [--wait-quiet SECONDS] [--out FILE]
+#                [--fixed PPS]   (one warm-up and one step at PPS per point instead of the search:
+#                                 CPU per frame at a given rate)
 #
 # Lossless at a step: zero drops by the tool's own counters AND every frame the generator sent
 # counted where it should arrive. Results: bench/results/<timestamp>.json and a markdown table.
@@ -31,8 +33,9 @@ agent_metrics_port=9461
 given_reps="" given_sizes="" given_steps="" given_step_seconds=""
 # Before each point, wait up to this long for the machine to be idle (other builds share it).
 wait_quiet=0
+fixed_pps=""
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
     --step-seconds) given_step_seconds="$2"; shift ;;
     --out) out="$2"; shift ;;
     --wait-quiet) wait_quiet="$2"; shift ;;
+    --fixed) fixed_pps="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -289,7 +293,8 @@ collector_start() {
   wait_for 90 "collector /readyz" collector_ready
 }
 collector_ready() { http_get "$ns_dut" "$metrics_port" /readyz >/dev/null 2>&1; }
-# Kernel drops at the raw socket (receive buffer full) are invisible to the process: add them.
+# Kernel drops at a raw socket (receive buffer full) are invisible to the process: add them
+# (the receive ring's drops are in tapwire_collector_receive_kernel_drops_total).
 raw_socket_drops() { ip netns exec "$ns_dut" awk 'NR > 1 { d += $NF } END { print d + 0 }' /proc/net/raw; }
 collector_counts() {
   local kernel
@@ -299,6 +304,7 @@ collector_counts() {
     /^tapwire_collector_frames_delivered_total\{.*sink="file"/ { delivered += $NF }
     /^tapwire_collector_frames_dropped_total/ { drops += $NF }
     /^tapwire_collector_frames_lost_total/ { drops += $NF }
+    /^tapwire_collector_receive_kernel_drops_total/ { drops += $NF }
     /^tapwire_collector_packets_invalid_total/ { drops += $NF }
     /^tapwire_collector_packets_skipped_total/ { drops += $NF }
     END { printf "%d %d %d\n", delivered, drops + kernel, rx }'
@@ -478,6 +484,12 @@ measure_point() {
     run_step 20000 20000 smoke
     ok=$step_ok ach=$step_pps cpu=$step_cpu_ticks frames=$step_frames
     if [ "$ok" = true ]; then best=$ach best_cpu=$cpu best_frames=$frames; fi
+  elif [ -n "$fixed_pps" ]; then
+    run_step 50000 $((50000 * step_seconds)) warmup
+    run_step "$fixed_pps" $((fixed_pps * step_seconds)) fixed
+    ok=$step_ok ach=$step_pps cpu=$step_cpu_ticks frames=$step_frames
+    best_cpu=$cpu best_frames=$frames
+    if [ "$ok" = true ]; then best=$ach; else lossy_min=$ach; fi
   else
     # Warm-up (JIT, page cache of the output files); not recorded as a result.
     run_step 50000 $((50000 * step_seconds)) warmup
