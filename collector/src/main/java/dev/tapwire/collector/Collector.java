@@ -19,6 +19,7 @@ import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
 import dev.tapwire.runtime.work.SpscQueue;
+import dev.tapwire.runtime.work.WorkerGroup;
 import dev.tapwire.runtime.work.WorkerThread;
 import dev.tapwire.wire.ip.Ipv4Reassembler;
 import dev.tapwire.wire.tunnel.TunnelClassifier;
@@ -42,6 +43,14 @@ public final class Collector implements AutoCloseable {
   private static final long REASSEMBLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
 
+  /**
+   * Longest wait in {@code poll} of a ring thread that also decodes (UDP frames wait this long).
+   */
+  private static final int FUSED_WAIT_MS = 1;
+
+  /** Longest wait in {@code poll} of a ring thread of its own (how soon it notices a stop). */
+  private static final int RING_WAIT_MS = 100;
+
   private final CollectorConfig config;
   private final FramePools pools;
   private final List<GreReceiver> rawReceivers;
@@ -56,6 +65,7 @@ public final class Collector implements AutoCloseable {
   private WorkerThread mergeThread;
   private MetricsEndpoint endpoint;
   private volatile boolean closed;
+  private volatile boolean started;
 
   private Collector(
       CollectorConfig config,
@@ -220,14 +230,47 @@ public final class Collector implements AutoCloseable {
   }
 
   private void startThreads() {
+    started = true;
     for (FrameSink sink : sinks) {
       sink.start();
     }
     mergeThread = WorkerThread.start(merge);
-    decodeThread = WorkerThread.start(decode);
-    for (GreReceiver receiver : rawReceivers) {
-      receiverThreads.add(WorkerThread.start(receiver));
+    RingGreReceiver fused = onlyRing(rawReceivers);
+    if (fused == null) {
+      decodeThread = WorkerThread.start(decode);
+    } else {
+      // One ring: decode runs on its thread, between two batches of the ring, instead of being
+      // woken for every batch on a core it shares with the ring (measured: docs/benchmarks.md).
+      decodeThread =
+          new WorkerThread(
+                  new WorkerGroup(fused.roleName() + "-decode", List.of(fused, decode)),
+                  fused.idleStrategy(FUSED_WAIT_MS),
+                  System::nanoTime)
+              .startThread();
     }
+    for (GreReceiver receiver : rawReceivers) {
+      if (receiver == fused) {
+        continue;
+      }
+      receiverThreads.add(
+          receiver instanceof RingGreReceiver ring
+              ? new WorkerThread(ring, ring.idleStrategy(RING_WAIT_MS), System::nanoTime)
+                  .startThread()
+              : WorkerThread.start(receiver));
+    }
+  }
+
+  private static RingGreReceiver onlyRing(List<GreReceiver> receivers) {
+    RingGreReceiver only = null;
+    for (GreReceiver receiver : receivers) {
+      if (receiver instanceof RingGreReceiver ring) {
+        if (only != null) {
+          return null;
+        }
+        only = ring;
+      }
+    }
+    return only;
   }
 
   /** The process works: every stage thread runs and every sink is healthy. */
@@ -314,7 +357,7 @@ public final class Collector implements AutoCloseable {
       return;
     }
     closed = true;
-    if (receiverThreads.isEmpty()) {
+    if (!started) {
       rawReceivers.forEach(GreReceiver::onClose); // never started: close the sockets here
     }
     for (WorkerThread thread : receiverThreads) {
@@ -324,7 +367,7 @@ public final class Collector implements AutoCloseable {
       udpReceiver.close();
     }
     if (decodeThread != null) {
-      decodeThread.close(); // drains its queues in onClose
+      decodeThread.close(); // closes a ring it shares the thread with, then drains its queues
     }
     if (mergeThread != null) {
       mergeThread.close(); // releases its heap to the sinks in onClose

@@ -7,6 +7,7 @@ import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.netio.IpFamily;
 import dev.tapwire.netio.PacketRxRing;
 import dev.tapwire.netio.RawIpSocket;
+import dev.tapwire.runtime.work.IdleStrategy;
 import dev.tapwire.runtime.work.SpscQueue;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -35,7 +36,9 @@ public final class RingGreReceiver implements GreReceiver {
   /** A block that is not full is handed over after this long, bounding the added latency. */
   public static final int BLOCK_TIMEOUT_MS = 4;
 
-  private static final int POLL_TIMEOUT_MS = 100;
+  /** Packets per {@link #doWork}, so that a stage sharing the thread runs between two batches. */
+  public static final int BATCH_PACKETS = 256;
+
   private static final long STATISTICS_PERIOD_NS = 100_000_000L;
 
   private final RawIpSocket guard;
@@ -44,6 +47,7 @@ public final class RingGreReceiver implements GreReceiver {
   private final int receiverIndex;
   private final String roleName;
   private long nextStatisticsNs = Long.MIN_VALUE;
+  private boolean inBlock;
   private volatile boolean open = true;
 
   private RingGreReceiver(
@@ -97,28 +101,49 @@ public final class RingGreReceiver implements GreReceiver {
         guard, ring, new FrameHandoff(pools, queue, counters), receiverIndex);
   }
 
-  /** Handles one block: waits up to 100 ms for one, then copies and hands off all its packets. */
+  /**
+   * Copies and hands off up to {@link #BATCH_PACKETS} packets of the current block, releasing it to
+   * the kernel when done; never waits (the thread's idle strategy does, see {@link #idleStrategy}).
+   */
   @Override
   public int doWork(long nowNs) throws ErrnoException {
     if (nowNs - nextStatisticsNs >= 0 || nextStatisticsNs == Long.MIN_VALUE) {
       nextStatisticsNs = nowNs + STATISTICS_PERIOD_NS;
       handoff.counters().kernelDrops.set(ring.drops());
     }
-    int packets = ring.nextBlock();
-    if (packets < 0) {
-      if (!ring.waitReadable(POLL_TIMEOUT_MS)) {
+    if (!inBlock) {
+      if (ring.nextBlock() < 0) {
         return 0;
       }
-      packets = ring.nextBlock();
-      if (packets < 0) {
-        return 0;
-      }
+      inBlock = true;
     }
-    while (ring.nextPacket()) {
+    int packets = 0;
+    while (packets < BATCH_PACKETS && ring.nextPacket()) {
       receiveOne();
+      packets++;
     }
-    ring.releaseBlock();
-    return packets;
+    if (packets < BATCH_PACKETS) {
+      ring.releaseBlock();
+      inBlock = false;
+    }
+    return Math.max(packets, 1); // an empty block is work too: it was released
+  }
+
+  /**
+   * What the thread does when {@link #doWork} found nothing: sleeps in {@code poll} until the
+   * kernel hands over a block or {@code maxWaitMs} passes (shorter when other stages share the
+   * thread and need to run). No spinning or yielding: the ring holds what arrives meanwhile.
+   */
+  public IdleStrategy idleStrategy(int maxWaitMs) {
+    return workCount -> {
+      if (workCount == 0) {
+        try {
+          ring.waitReadable(maxWaitMs);
+        } catch (ErrnoException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
+    };
   }
 
   private void receiveOne() {
@@ -158,6 +183,13 @@ public final class RingGreReceiver implements GreReceiver {
   @Override
   public void onClose() {
     open = false;
+    if (inBlock) {
+      while (ring.nextPacket()) {
+        receiveOne();
+      }
+      ring.releaseBlock();
+      inBlock = false;
+    }
     try {
       handoff.counters().kernelDrops.set(ring.drops());
     } catch (ErrnoException e) {
