@@ -147,6 +147,13 @@ cpu_ticks() { # utime + stime of every thread of PID, in clock ticks
   awk '{ print $12 + $13 }' <<<"$stat"
 }
 clk_tck="$(getconf CLK_TCK)"
+thread_ticks() { # "tid name ticks" for every thread of PID
+  local f stat
+  for f in /proc/"$1"/task/*/stat; do
+    stat="$(cat "$f" 2>/dev/null)" || continue
+    awk -v name="$(sed 's/^[0-9]* (\(.*\)) .*/\1/' <<<"$stat" | tr ' ' _)" '{ print $1, name, $14 + $15 }' <<<"$stat"
+  done
+}
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 now_ns() { date +%s%N; }
 # Share of all CPUs busy over the next N seconds, in %.
@@ -424,6 +431,8 @@ run_step() { # rate_pps count kind
   local b0 b1 b2 cpu0 rx0
   read -r b0 b1 b2 < <("${tool}_counts")
   cpu0="$(tool_cpu_ticks)"
+  local threads0=""
+  [ "$kind" != fixed ] || [ -z "$tool_pid" ] || threads0="$(thread_ticks "$tool_pid")"
   rx0="$(rx_packets "$ns_dut" "$dut_if")"
   pace "$ns_gen" "$gen_if" "$rate" "$wire_bytes"
   local sent wall_ns
@@ -449,6 +458,12 @@ run_step() { # rate_pps count kind
   rx1="$(rx_packets "$ns_dut" "$dut_if")"
   pace "$ns_gen" "$gen_if" 0 "$wire_bytes"
   local counted=$((a0 - b0)) drops=$((a1 - b1)) aux=$((a2 - b2)) arrived=$((rx1 - rx0))
+  if [ -n "$threads0" ]; then
+    # CPU per thread during a fixed step, in µs per counted frame (busiest first).
+    log "  per thread (µs/frame): $(join -j 1 <(sort <<<"$threads0") <(thread_ticks "$tool_pid" | sort) |
+      awk -v f="$counted" -v h="$clk_tck" '{ d = $5 - $3; if (d > 0 && f > 0) printf "%s %.2f\n", $2, d / h * 1e6 / f }' |
+      sort -k2 -rn | head -8 | tr '\n' ' ')"
+  fi
   local cpu_ticks_step=$((cpu1 - cpu0))
   local achieved=$((sent * 1000000000 / (wall_ns > 0 ? wall_ns : 1)))
   local lossless=false

@@ -18,6 +18,7 @@ import dev.tapwire.collector.receive.UdpReceiver;
 import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
+import dev.tapwire.runtime.work.BackoffIdleStrategy;
 import dev.tapwire.runtime.work.SpscQueue;
 import dev.tapwire.runtime.work.WorkerGroup;
 import dev.tapwire.runtime.work.WorkerThread;
@@ -234,10 +235,14 @@ public final class Collector implements AutoCloseable {
     for (FrameSink sink : sinks) {
       sink.start();
     }
-    mergeThread = WorkerThread.start(merge);
+    mergeThread =
+        new WorkerThread(merge, BackoffIdleStrategy.forBurstyStage(), System::nanoTime)
+            .startThread();
     RingGreReceiver fused = onlyRing(rawReceivers);
     if (fused == null) {
-      decodeThread = WorkerThread.start(decode);
+      decodeThread =
+          new WorkerThread(decode, BackoffIdleStrategy.forBurstyStage(), System::nanoTime)
+              .startThread();
     } else {
       // One ring: decode runs on its thread, between two batches of the ring, instead of being
       // woken for every batch on a core it shares with the ring (measured: docs/benchmarks.md).
