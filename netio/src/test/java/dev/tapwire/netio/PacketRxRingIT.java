@@ -188,6 +188,68 @@ class PacketRxRingIT {
     }
   }
 
+  /**
+   * GRE arriving VLAN-tagged (to an address on a VLAN device over the veth) reaches the ring once
+   * (for the VLAN device, not again for the parent), from its IPv4 header: no tag in the bytes.
+   */
+  @Test
+  void vlanTaggedGreArrivesOnceFromTheIpHeader() throws Exception {
+    String vlanA4 = "198.18.0.5";
+    String vlanB4 = "198.18.0.6";
+    try (TwoNamespaces net = TwoNamespaces.addressed()) {
+      net.a.ip("link", "add", "link", net.link.nameA(), "name", "va", "type", "vlan", "id", "100");
+      net.b.ip("link", "add", "link", net.link.nameB(), "name", "vb", "type", "vlan", "id", "100");
+      net.a.ip("addr", "add", vlanA4 + "/30", "dev", "va");
+      net.b.ip("addr", "add", vlanB4 + "/30", "dev", "vb");
+      net.a.ip("link", "set", "va", "up");
+      net.b.ip("link", "set", "vb", "up");
+      try (PacketRxRing ring =
+              NetworkNamespace.runIn(
+                  net.b.name(),
+                  () ->
+                      PacketRxRing.open(
+                          0,
+                          PacketRxRing.ETH_P_IP,
+                          ClassicBpf.ipv4Protocol(
+                              RawIpSocket.IPPROTO_GRE, address(vlanB4).getAddress()),
+                          1 << 16,
+                          4,
+                          5));
+          RawIpSocket guard =
+              NetworkNamespace.runIn(net.b.name(), () -> RawIpSocket.openGre(IpFamily.IPV4));
+          RawIpSocket tx =
+              NetworkNamespace.runIn(net.a.name(), () -> RawIpSocket.openGre(IpFamily.IPV4));
+          SendBatch send = new SendBatch(8, 2048)) {
+        guard.discardAll();
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          byte[] p = TestPackets.greWithEthernet(40 + i);
+          sent.add(p);
+          send.add(p, 0, p.length, SockAddr.of(address(vlanB4)));
+        }
+        assertThat(tx.send(send)).isEqualTo(8);
+        List<byte[]> received = new ArrayList<>();
+        List<Integer> protocols = new ArrayList<>();
+        Poll.until(
+            WAIT,
+            "8 VLAN packets in the ring",
+            () -> {
+              readAll(ring, received, protocols);
+              return received.size() >= 8;
+            });
+        readAll(ring, received, protocols);
+        assertThat(received).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+          byte[] packet = received.get(i);
+          assertThat(packet[0] & 0xf0).as("IPv4 header first").isEqualTo(0x40);
+          int ihl = (packet[0] & 0x0f) * 4;
+          assertThat(Arrays.copyOfRange(packet, ihl, packet.length)).isEqualTo(sent.get(i));
+        }
+        assertThat(ring.packetsAccepted()).isEqualTo(8);
+      }
+    }
+  }
+
   private static long counted(PacketRxRing ring) {
     try {
       ring.drops();
