@@ -9,6 +9,8 @@
 #   bench/run.sh [--quick | --smoke] [--only collector|agent|whole|scale] [--reps N]
 #                [--sizes "64 512 1518"] [--streams "1 10 100 1000"] [--steps N]
 #                [--step-seconds S] [--wait-quiet SECONDS] [--out FILE]
+#                [--fixed PPS]   (one warm-up and one step at PPS per point instead of the search:
+#                                 CPU per frame at a given rate)
 #
 # Lossless at a step: zero drops by the tools' own counters AND every frame the generator sent
 # counted where it should arrive. Results: bench/results/<timestamp>.json and a markdown table.
@@ -36,8 +38,9 @@ scale_streams="1 10 100 1000"
 scale_frame_bytes=64
 # Before each point, wait up to this long for the machine to be idle (other builds share it).
 wait_quiet=0
+fixed_pps=""
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --step-seconds) given_step_seconds="$2"; shift ;;
     --out) out="$2"; shift ;;
     --wait-quiet) wait_quiet="$2"; shift ;;
+    --fixed) fixed_pps="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -165,6 +169,13 @@ cpu_ticks() { # utime + stime of every thread of PID, in clock ticks
   awk '{ print $12 + $13 }' <<<"$stat"
 }
 clk_tck="$(getconf CLK_TCK)"
+thread_ticks() { # "tid name ticks" for every thread of PID
+  local f stat
+  for f in /proc/"$1"/task/*/stat; do
+    stat="$(cat "$f" 2>/dev/null)" || continue
+    awk -v name="$(sed 's/^[0-9]* (\(.*\)) .*/\1/' <<<"$stat" | tr ' ' _)" '{ print $1, name, $14 + $15 }' <<<"$stat"
+  done
+}
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 now_ns() { date +%s%N; }
 # Share of all CPUs busy over the next N seconds, in %.
@@ -326,7 +337,8 @@ collector_start() {
   wait_for 90 "collector /readyz" collector_ready
 }
 collector_ready() { http_get "$ns_dut" "$metrics_port" /readyz >/dev/null 2>&1; }
-# Kernel drops at the raw socket (receive buffer full) are invisible to the process: add them.
+# Kernel drops at a raw socket (receive buffer full) are invisible to the process: add them
+# (the receive ring's drops are in tapwire_collector_receive_kernel_drops_total).
 raw_socket_drops() { ip netns exec "$ns_dut" awk 'NR > 1 { d += $NF } END { print d + 0 }' /proc/net/raw; }
 collector_counts() {
   local kernel
@@ -336,6 +348,7 @@ collector_counts() {
     /^tapwire_collector_frames_delivered_total\{.*sink="file"/ { delivered += $NF }
     /^tapwire_collector_frames_dropped_total/ { drops += $NF }
     /^tapwire_collector_frames_lost_total/ { if (seq_loss) drops += $NF }
+    /^tapwire_collector_receive_kernel_drops_total/ { drops += $NF }
     /^tapwire_collector_packets_invalid_total/ { drops += $NF }
     /^tapwire_collector_packets_skipped_total/ { drops += $NF }
     END { printf "%d %d %d\n", delivered, drops + kernel, rx }' seq_loss="$count_seq_loss"
@@ -563,6 +576,8 @@ run_step() { # rate_pps count kind
   local b0 b1 b2 cpu0 rx0
   read -r b0 b1 b2 < <("${tool}_counts")
   cpu0="$(tool_cpu_ticks)"
+  local threads0=""
+  [ "$kind" != fixed ] || [ -z "$tool_pid" ] || threads0="$(thread_ticks "$tool_pid")"
   rx0="$(rx_packets "$ns_dut" "$dut_if")"
   pace "$ns_gen" "$gen_if" "$rate" "$wire_bytes"
   local sent wall_ns
@@ -588,6 +603,12 @@ run_step() { # rate_pps count kind
   rx1="$(rx_packets "$ns_dut" "$dut_if")"
   pace "$ns_gen" "$gen_if" 0 "$wire_bytes"
   local counted=$((a0 - b0)) drops=$((a1 - b1)) aux=$((a2 - b2)) arrived=$((rx1 - rx0))
+  if [ -n "$threads0" ]; then
+    # CPU per thread during a fixed step, in µs per counted frame (busiest first).
+    log "  per thread (µs/frame): $(join -j 1 <(sort <<<"$threads0") <(thread_ticks "$tool_pid" | sort) |
+      awk -v f="$counted" -v h="$clk_tck" '{ d = $5 - $3; if (d > 0 && f > 0) printf "%s %.2f\n", $2, d / h * 1e6 / f }' |
+      sort -k2 -rn | head -8 | tr '\n' ' ')"
+  fi
   local cpu_ticks_step=$((cpu1 - cpu0))
   local achieved=$((sent * 1000000000 / (wall_ns > 0 ? wall_ns : 1)))
   local lossless=false
@@ -624,6 +645,12 @@ measure_point() {
     run_step 20000 20000 smoke
     ok=$step_ok ach=$step_pps cpu=$step_cpu_ticks frames=$step_frames
     if [ "$ok" = true ]; then best=$ach best_cpu=$cpu best_frames=$frames; fi
+  elif [ -n "$fixed_pps" ]; then
+    run_step 50000 $((50000 * step_seconds)) warmup
+    run_step "$fixed_pps" $((fixed_pps * step_seconds)) fixed
+    ok=$step_ok ach=$step_pps cpu=$step_cpu_ticks frames=$step_frames
+    best_cpu=$cpu best_frames=$frames
+    if [ "$ok" = true ]; then best=$ach; else lossy_min=$ach; fi
   else
     # Warm-up (JIT, page cache of the output files); not recorded as a result.
     run_step 50000 $((50000 * step_seconds)) warmup

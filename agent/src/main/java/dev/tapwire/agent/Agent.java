@@ -118,9 +118,7 @@ public final class Agent implements AutoCloseable {
       }
       TunnelFormat format = plan.format(source);
       transport =
-          plan.grpc()
-              ? openGrpc(plan)
-              : openTransport(config, plan, source, format.ipProtocol());
+          plan.grpc() ? openGrpc(plan) : openTransport(config, plan, source, format.ipProtocol());
       List<CaptureCounters> captureCounters = new ArrayList<>();
       for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
         captureCounters.add(new CaptureCounters(iface.name()));

@@ -14,16 +14,21 @@ import dev.tapwire.collector.merge.MergeStage;
 import dev.tapwire.collector.metrics.CollectorBooks;
 import dev.tapwire.collector.metrics.CollectorMetrics;
 import dev.tapwire.collector.receive.EpochClock;
+import dev.tapwire.collector.receive.GreReceiver;
 import dev.tapwire.collector.receive.KernelGreCheck;
 import dev.tapwire.collector.receive.RawGreReceiver;
 import dev.tapwire.collector.receive.ReceiveCounters;
+import dev.tapwire.collector.receive.RingGreReceiver;
 import dev.tapwire.collector.receive.UdpReceiver;
 import dev.tapwire.collector.receive.grpc.GrpcFrameService;
 import dev.tapwire.collector.receive.grpc.GrpcIngress;
 import dev.tapwire.collector.receive.grpc.GrpcIngressMetrics;
 import dev.tapwire.collector.sink.FrameSink;
+import dev.tapwire.netio.ErrnoException;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
+import dev.tapwire.runtime.work.BackoffIdleStrategy;
 import dev.tapwire.runtime.work.SpscQueue;
+import dev.tapwire.runtime.work.WorkerGroup;
 import dev.tapwire.runtime.work.WorkerThread;
 import dev.tapwire.wire.ip.Ipv4Reassembler;
 import dev.tapwire.wire.tunnel.TunnelClassifier;
@@ -48,9 +53,17 @@ public final class Collector implements AutoCloseable {
   private static final long REASSEMBLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
 
+  /**
+   * Longest wait in {@code poll} of a ring thread that also decodes (UDP frames wait this long).
+   */
+  private static final int FUSED_WAIT_MS = 1;
+
+  /** Longest wait in {@code poll} of a ring thread of its own (how soon it notices a stop). */
+  private static final int RING_WAIT_MS = 100;
+
   private final CollectorConfig config;
   private final FramePools pools;
-  private final List<RawGreReceiver> rawReceivers;
+  private final List<GreReceiver> rawReceivers;
   private final UdpReceiver udpReceiver;
   private final List<ReceiveCounters> receiveCounters;
   private final DecodeStage decode;
@@ -65,11 +78,12 @@ public final class Collector implements AutoCloseable {
   private GrpcIngress grpcIngress;
   private GrpcFrameService grpcService;
   private volatile boolean closed;
+  private volatile boolean started;
 
   private Collector(
       CollectorConfig config,
       FramePools pools,
-      List<RawGreReceiver> rawReceivers,
+      List<GreReceiver> rawReceivers,
       UdpReceiver udpReceiver,
       List<ReceiveCounters> receiveCounters,
       DecodeStage decode,
@@ -125,7 +139,7 @@ public final class Collector implements AutoCloseable {
     FramePools pools = new FramePools(queueFrames, Math.max(16, queueFrames / 256));
     List<SpscQueue<Frame>> inputs = new ArrayList<>();
     List<ReceiveCounters> counters = new ArrayList<>();
-    List<RawGreReceiver> raw = new ArrayList<>();
+    List<GreReceiver> raw = new ArrayList<>();
     UdpReceiver udp = null;
     GrpcIngress grpc = null;
     List<FrameSink> sinks = List.of();
@@ -134,7 +148,7 @@ public final class Collector implements AutoCloseable {
         for (InetAddress listen : config.listenAddresses()) {
           SpscQueue<Frame> queue = new SpscQueue<>(queueFrames);
           ReceiveCounters rc = new ReceiveCounters(greLabel(listen), queue);
-          raw.add(RawGreReceiver.open(listen, pools, queue, rc, counters.size()));
+          raw.add(openGre(config, listen, pools, queue, rc, counters.size()));
           inputs.add(queue);
           counters.add(rc);
         }
@@ -247,6 +261,34 @@ public final class Collector implements AutoCloseable {
         startTimeNs);
   }
 
+  /**
+   * The ring for IPv4 when configured, falling back to the raw socket (with a warning) when the
+   * ring cannot be opened; the raw socket for IPv6, whose fragments only the kernel reassembles.
+   */
+  private static GreReceiver openGre(
+      CollectorConfig config,
+      InetAddress listen,
+      FramePools pools,
+      SpscQueue<Frame> queue,
+      ReceiveCounters counters,
+      int receiverIndex)
+      throws ErrnoException {
+    if (config.ringReceive() && listen instanceof Inet4Address v4) {
+      try {
+        return RingGreReceiver.open(v4, pools, queue, counters, receiverIndex);
+      } catch (ErrnoException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "WARNING: cannot open the receive ring for "
+                + listen.getHostAddress()
+                + " ("
+                + e.getMessage()
+                + "), receiving through a raw socket instead");
+      }
+    }
+    return RawGreReceiver.open(listen, pools, queue, counters, receiverIndex);
+  }
+
   private static UdpReceiver.Port udpPort(
       int port, String name, SpscQueue<Frame> queue, List<ReceiveCounters> counters) {
     ReceiveCounters rc = new ReceiveCounters(name, queue);
@@ -263,14 +305,51 @@ public final class Collector implements AutoCloseable {
   }
 
   private void startThreads() {
+    started = true;
     for (FrameSink sink : sinks) {
       sink.start();
     }
-    mergeThread = WorkerThread.start(merge);
-    decodeThread = WorkerThread.start(decode);
-    for (RawGreReceiver receiver : rawReceivers) {
-      receiverThreads.add(WorkerThread.start(receiver));
+    mergeThread =
+        new WorkerThread(merge, BackoffIdleStrategy.forBurstyStage(), System::nanoTime)
+            .startThread();
+    RingGreReceiver fused = onlyRing(rawReceivers);
+    if (fused == null) {
+      decodeThread =
+          new WorkerThread(decode, BackoffIdleStrategy.forBurstyStage(), System::nanoTime)
+              .startThread();
+    } else {
+      // One ring: decode runs on its thread, between two batches of the ring, instead of being
+      // woken for every batch on a core it shares with the ring (measured: docs/benchmarks.md).
+      decodeThread =
+          new WorkerThread(
+                  new WorkerGroup(fused.roleName() + "-decode", List.of(fused, decode)),
+                  fused.idleStrategy(FUSED_WAIT_MS),
+                  System::nanoTime)
+              .startThread();
     }
+    for (GreReceiver receiver : rawReceivers) {
+      if (receiver == fused) {
+        continue;
+      }
+      receiverThreads.add(
+          receiver instanceof RingGreReceiver ring
+              ? new WorkerThread(ring, ring.idleStrategy(RING_WAIT_MS), System::nanoTime)
+                  .startThread()
+              : WorkerThread.start(receiver));
+    }
+  }
+
+  private static RingGreReceiver onlyRing(List<GreReceiver> receivers) {
+    RingGreReceiver only = null;
+    for (GreReceiver receiver : receivers) {
+      if (receiver instanceof RingGreReceiver ring) {
+        if (only != null) {
+          return null;
+        }
+        only = ring;
+      }
+    }
+    return only;
   }
 
   /** The process works: every stage thread runs and every sink is healthy. */
@@ -299,7 +378,7 @@ public final class Collector implements AutoCloseable {
     if (!healthy()) {
       return false;
     }
-    for (RawGreReceiver receiver : rawReceivers) {
+    for (GreReceiver receiver : rawReceivers) {
       if (!receiver.isOpen()) {
         return false;
       }
@@ -383,8 +462,8 @@ public final class Collector implements AutoCloseable {
     if (control != null) {
       control.close(); // no more agents, admins or taps
     }
-    if (receiverThreads.isEmpty()) {
-      rawReceivers.forEach(RawGreReceiver::onClose); // never started: close the sockets here
+    if (!started) {
+      rawReceivers.forEach(GreReceiver::onClose); // never started: close the sockets here
     }
     for (WorkerThread thread : receiverThreads) {
       thread.close();
@@ -396,7 +475,7 @@ public final class Collector implements AutoCloseable {
       grpcIngress.close(); // later batches are refused and counted
     }
     if (decodeThread != null) {
-      decodeThread.close(); // drains its queues in onClose
+      decodeThread.close(); // closes a ring it shares the thread with, then drains its queues
     }
     if (mergeThread != null) {
       mergeThread.close(); // releases its heap to the sinks in onClose
@@ -414,8 +493,8 @@ public final class Collector implements AutoCloseable {
   }
 
   private static void closeQuietly(
-      List<RawGreReceiver> raw, UdpReceiver udp, List<FrameSink> sinks, Throwable primary) {
-    for (RawGreReceiver receiver : raw) {
+      List<GreReceiver> raw, UdpReceiver udp, List<FrameSink> sinks, Throwable primary) {
+    for (GreReceiver receiver : raw) {
       receiver.onClose();
     }
     if (udp != null) {

@@ -64,6 +64,15 @@ public final class CollectorCommand implements Callable<Integer> {
   Boolean gre;
 
   @Option(
+      names = "--" + RECEIVE_METHOD,
+      paramLabel = "ring|socket",
+      description =
+          "How raw GRE over IPv4 is read: a TPACKET_V3 ring with a kernel filter (default; falls"
+              + " back to socket if it cannot be opened) or a raw IP socket. IPv6 always uses a raw"
+              + " socket.")
+  String receiveMethod;
+
+  @Option(
       names = "--" + VXLAN_PORT,
       paramLabel = "N",
       description = "UDP port of VXLAN, 0 to disable (default 4789).")
@@ -261,6 +270,7 @@ public final class CollectorCommand implements Callable<Integer> {
     Map<String, List<String>> flags = new LinkedHashMap<>();
     putAll(flags, LISTEN, listen);
     put(flags, GRE, gre);
+    put(flags, RECEIVE_METHOD, receiveMethod);
     put(flags, VXLAN_PORT, vxlanPort);
     put(flags, GRE_IN_UDP_PORT, greInUdpPort);
     putAll(flags, ALLOW, allow);

@@ -121,6 +121,15 @@ public final class RawIpSocket implements AutoCloseable {
   }
 
   /**
+   * Attaches a filter that drops every packet ({@code ret #0}): the socket still counts as open for
+   * its protocol, so the kernel answers no packet of it with ICMP protocol-unreachable, but nothing
+   * is queued to it (for a host that reads the protocol through a {@link PacketRxRing}).
+   */
+  public void discardAll() throws ErrnoException {
+    ClassicBpf.dropAll().attachTo(fd, fd.toString());
+  }
+
+  /**
    * How long {@link #receive} waits for the first packet ({@code SO_RCVTIMEO}); {@link
    * Duration#ZERO} waits forever. A receiver thread uses a finite timeout to notice that it should
    * stop.

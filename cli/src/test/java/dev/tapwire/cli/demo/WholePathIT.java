@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +51,7 @@ class WholePathIT {
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final long TRAFFIC_SECONDS = 3;
+  private static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(300);
   private static final String LATE = "tapwire_collector_frames_late_total";
   private static final String DECODED = "tapwire_collector_frames_decoded_total";
   private static final String AGENT_CAPTURED = "tapwire_agent_frames_captured_total";
@@ -323,20 +325,27 @@ class WholePathIT {
     assertThat(traffic.exitValue()).as("traffic.sh exit code").isZero();
   }
 
-  /** Waits until every book balances and two snapshots in a row agree; returns the last one. */
+  /**
+   * Waits until every book balances and the counters have not moved for {@link #QUIET_NS}: longer
+   * than an agent's capture timeout (100 ms), during which frames the kernel captured sit in
+   * libpcap's ring, counted nowhere yet. Returns the last snapshot.
+   */
   private DemoSnapshot settle() {
     AtomicReference<DemoSnapshot> last = new AtomicReference<>();
+    AtomicLong unchangedSinceNs = new AtomicLong();
     AtomicReference<DemoSnapshot> settled = new AtomicReference<>();
     Poll.until(
         SETTLE_TIMEOUT,
         "agents and collector to settle with balanced books",
         () -> {
           DemoSnapshot now = snapshot();
+          long nowNs = System.nanoTime();
           DemoSnapshot previous = last.getAndSet(now);
-          if (previous != null
-              && now.balanced()
-              && now.decoded() > 0
-              && now.fingerprint().equals(previous.fingerprint())) {
+          if (previous == null || !now.fingerprint().equals(previous.fingerprint())) {
+            unchangedSinceNs.set(nowNs);
+            return false;
+          }
+          if (now.balanced() && now.decoded() > 0 && nowNs - unchangedSinceNs.get() >= QUIET_NS) {
             settled.set(now);
             return true;
           }

@@ -9,7 +9,8 @@ import java.util.List;
  * flag, and {@code TAPWIRE_COLLECTOR_*} variable), see {@link CollectorSettingKeys}.
  *
  * @param listenAddresses local addresses the receivers bind to
- * @param greEnabled receive raw GRE (ERSPAN I/II/III, TEB) through raw IP sockets
+ * @param greEnabled receive raw GRE (ERSPAN I/II/III, TEB)
+ * @param ringReceive receive raw GRE over IPv4 through a packet ring (else a raw IP socket)
  * @param vxlanPort UDP port for VXLAN; 0 disables
  * @param greInUdpPort UDP port for GRE-in-UDP; 0 disables
  * @param allowlist accepted tunnel sources
@@ -38,6 +39,7 @@ import java.util.List;
 public record CollectorConfig(
     List<InetAddress> listenAddresses,
     boolean greEnabled,
+    boolean ringReceive,
     int vxlanPort,
     int greInUdpPort,
     SourceAllowlist allowlist,

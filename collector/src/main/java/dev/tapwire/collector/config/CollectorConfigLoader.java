@@ -79,6 +79,7 @@ public final class CollectorConfigLoader {
     return new CollectorConfig(
         List.copyOf(listen),
         gre,
+        settings.choice(RECEIVE_METHOD, "ring", List.of("ring", "socket")).equals("ring"),
         vxlanPort,
         greInUdpPort,
         new SourceAllowlist(allow),

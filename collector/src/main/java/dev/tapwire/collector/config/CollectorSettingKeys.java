@@ -8,6 +8,7 @@ public final class CollectorSettingKeys {
 
   public static final String LISTEN = "listen";
   public static final String GRE = "gre";
+  public static final String RECEIVE_METHOD = "receive-method";
   public static final String VXLAN_PORT = "vxlan-port";
   public static final String GRE_IN_UDP_PORT = "gre-in-udp-port";
   public static final String ALLOW = "allow";
@@ -43,6 +44,7 @@ public final class CollectorSettingKeys {
       Set.of(
           LISTEN,
           GRE,
+          RECEIVE_METHOD,
           VXLAN_PORT,
           GRE_IN_UDP_PORT,
           ALLOW,

@@ -1,19 +1,21 @@
 package dev.tapwire.collector.frame;
 
+import dev.tapwire.runtime.work.MpmcQueue;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * A fixed set of frame slots of one size, allocated once in direct memory. Taking a slot when none
  * is free fails (the caller counts a drop): memory never grows with load.
  *
- * <p>Frames come back from any sink thread, so the free list is a bounded blocking queue; it holds
- * at most {@link #slotCount()} references and never allocates per operation.
+ * <p>Frames are taken by the receivers (and decode, for reassembled datagrams) and come back from
+ * any stage or sink thread, so the free list is a lock-free multi-producer multi-consumer queue
+ * ({@link MpmcQueue}: one compare-and-set per take or give-back, no lock, no wake-up); it holds at
+ * most {@link #slotCount()} references and never allocates per operation.
  */
 public final class FramePool {
   private final int slotBytes;
   private final int slotCount;
-  private final ArrayBlockingQueue<Frame> free;
+  private final MpmcQueue<Frame> free;
 
   public FramePool(int slotBytes, int slotCount) {
     if (slotBytes < 64 || slotCount < 1) {
@@ -21,11 +23,11 @@ public final class FramePool {
     }
     this.slotBytes = slotBytes;
     this.slotCount = slotCount;
-    this.free = new ArrayBlockingQueue<>(slotCount);
+    this.free = new MpmcQueue<>(slotCount);
     ByteBuffer arena = ByteBuffer.allocateDirect(Math.multiplyExact(slotBytes, slotCount));
     for (int i = 0; i < slotCount; i++) {
       ByteBuffer slot = arena.slice(i * slotBytes, slotBytes);
-      free.add(new Frame(this, slot));
+      free.offer(new Frame(this, slot));
     }
   }
 

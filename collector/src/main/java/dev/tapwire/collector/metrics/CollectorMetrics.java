@@ -87,6 +87,12 @@ public final class CollectorMetrics {
         "receiver",
         cb -> receivers.forEach(r -> cb.call(r.bytes.get(), r.name())));
     counter(
+        "tapwire_collector_receive_kernel_drops_total",
+        "Packets dropped by the kernel before the receiver read them (receive ring full), by"
+            + " receiver; they also show as frames_lost.",
+        "receiver",
+        cb -> receivers.forEach(r -> cb.call(r.kernelDrops.get(), r.name())));
+    counter(
         "tapwire_collector_receive_errors_total",
         "Socket read errors, not about one packet (the receiver keeps reading).",
         "receiver",

@@ -7,7 +7,6 @@ import dev.tapwire.netio.IpFamily;
 import dev.tapwire.netio.RawIpSocket;
 import dev.tapwire.netio.RecvBatch;
 import dev.tapwire.runtime.work.SpscQueue;
-import dev.tapwire.runtime.work.Worker;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -24,7 +23,7 @@ import java.time.Duration;
  * socket is read with a short timeout so that the thread notices when it should stop, and closed on
  * that thread ({@link #onClose}).
  */
-public final class RawGreReceiver implements Worker {
+public final class RawGreReceiver implements GreReceiver {
   /** Packets per {@code recvmmsg}. */
   public static final int BATCH_PACKETS = 64;
 
@@ -134,7 +133,7 @@ public final class RawGreReceiver implements Worker {
     return roleName;
   }
 
-  /** True while the socket is open. */
+  @Override
   public boolean isOpen() {
     return open;
   }

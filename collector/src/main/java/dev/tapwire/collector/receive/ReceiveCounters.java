@@ -22,6 +22,13 @@ public final class ReceiveCounters {
   /** Packets longer than the receive slot, cut by the kernel and dropped. */
   public final SingleWriterCounter droppedTruncated = new SingleWriterCounter();
 
+  /**
+   * Packets the kernel accepted for this receiver but dropped before it read them (its receive ring
+   * was full). Not part of {@link #packets}: they were never received, and show up as network loss
+   * (sequence gaps) as well.
+   */
+  public final SingleWriterCounter kernelDrops = new SingleWriterCounter();
+
   /** Socket read errors (not about one packet; the receiver keeps reading). */
   public final SingleWriterCounter readErrors = new SingleWriterCounter();
 

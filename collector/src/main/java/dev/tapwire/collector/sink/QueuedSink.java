@@ -39,7 +39,7 @@ public abstract class QueuedSink implements FrameSink {
     if (thread != null || closed) {
       throw new IllegalStateException(name + " sink already started or closed");
     }
-    thread = new WorkerThread(worker(), BackoffIdleStrategy.forDataPath(), System::nanoTime);
+    thread = new WorkerThread(worker(), BackoffIdleStrategy.forBurstyStage(), System::nanoTime);
     thread.startThread();
   }
 
