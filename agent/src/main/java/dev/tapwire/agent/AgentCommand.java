@@ -105,6 +105,30 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", paramLabel = "N", description = "Metrics port (9461).")
   Integer metricsPort;
 
+  @Option(
+      names = "--control-port",
+      paramLabel = "N",
+      description = "Collector control-plane (gRPC) port (7460); 0 turns it off.")
+  Integer controlPort;
+
+  @Option(names = "--no-control", description = "Run on local settings only, without a collector.")
+  boolean noControl;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Client certificate (mTLS).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Key of --tls-cert.")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA of the collector's cert.")
+  String tlsCa;
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Label sent at registration (repeatable).")
+  List<String> labels;
+
   @Option(names = "--dry-run", description = "Print the configuration and BPF program, exit.")
   boolean dryRun;
 
@@ -209,6 +233,16 @@ public final class AgentCommand implements Callable<Integer> {
     put(flags, AgentSettingKeys.IMMEDIATE_MODE, immediateMode);
     put(flags, AgentSettingKeys.METRICS_ADDRESS, metricsAddress);
     put(flags, AgentSettingKeys.METRICS_PORT, metricsPort);
+    put(flags, AgentSettingKeys.CONTROL_PORT, controlPort);
+    if (noControl) {
+      put(flags, AgentSettingKeys.CONTROL, "false");
+    }
+    put(flags, AgentSettingKeys.TLS_CERT, tlsCert);
+    put(flags, AgentSettingKeys.TLS_KEY, tlsKey);
+    put(flags, AgentSettingKeys.TLS_CA, tlsCa);
+    if (labels != null && !labels.isEmpty()) {
+      flags.put(AgentSettingKeys.LABEL, List.copyOf(labels));
+    }
     if (expression != null && !expression.isEmpty()) {
       flags.put(AgentSettingKeys.FILTER, List.of(String.join(" ", expression)));
     }

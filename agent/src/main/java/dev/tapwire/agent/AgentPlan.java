@@ -85,10 +85,15 @@ public record AgentPlan(
       }
       interfaces.add(new InterfacePlan(name, index, config.sessionIdFor(i)));
     }
-    List<ExportFlow> flows =
+    List<ExportFlow> flows = new ArrayList<>();
+    flows.add(
         config.encapsulation() == AgentEncapsulation.VXLAN
-            ? List.of(ExportFlow.udp(collector, config.vxlanPort()))
-            : List.of(ExportFlow.gre(collector));
+            ? ExportFlow.udp(collector, config.vxlanPort())
+            : ExportFlow.gre(collector));
+    if (config.control().enabled()) {
+      // The control connection to the collector is left out like the tunnel.
+      flows.add(ExportFlow.tcpControl(collector, config.control().port()));
+    }
     String filter = CaptureFilter.effective(config.filter(), flows);
     int ipHeaderBytes = collector instanceof Inet4Address ? 20 : 40;
     TunnelFormat format = format(config, collector, null);
@@ -126,7 +131,7 @@ public record AgentPlan(
         collector,
         source,
         List.copyOf(interfaces),
-        flows,
+        List.copyOf(flows),
         filter,
         frameBytes,
         maxPacketBytes,

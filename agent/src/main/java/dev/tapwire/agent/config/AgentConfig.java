@@ -28,6 +28,7 @@ import java.util.List;
  * @param direction which packets of each interface to capture: received, sent or both
  * @param immediateMode hand each frame over as it arrives (libpcap immediate mode) instead of in
  *     blocks
+ * @param control how to reach the collector's control plane
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -49,7 +50,8 @@ public record AgentConfig(
     InetAddress metricsAddress,
     int metricsPort,
     CaptureDirection direction,
-    boolean immediateMode) {
+    boolean immediateMode,
+    ControlConfig control) {
 
   /** The session id of the {@code index}-th interface: fixed, or derived (1, 2, ...). */
   public int sessionIdFor(int index) {

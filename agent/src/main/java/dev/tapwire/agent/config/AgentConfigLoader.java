@@ -91,7 +91,8 @@ public final class AgentConfigLoader {
             settings
                 .choice(DIRECTION, "inout", List.of("in", "out", "inout"))
                 .toUpperCase(Locale.ROOT)),
-        settings.flag(IMMEDIATE_MODE, true));
+        settings.flag(IMMEDIATE_MODE, true),
+        ControlConfigLoader.load(settings));
   }
 
   private static InetAddress numericAddress(SettingValue value) {

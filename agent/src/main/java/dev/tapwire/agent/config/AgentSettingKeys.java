@@ -26,6 +26,12 @@ public final class AgentSettingKeys {
   public static final String METRICS_PORT = "metrics-port";
   public static final String DIRECTION = "direction";
   public static final String IMMEDIATE_MODE = "immediate-mode";
+  public static final String CONTROL = "control";
+  public static final String CONTROL_PORT = "control-port";
+  public static final String TLS_CERT = "tls-cert";
+  public static final String TLS_KEY = "tls-key";
+  public static final String TLS_CA = "tls-ca";
+  public static final String LABEL = "label";
 
   public static final Set<String> ALL =
       Set.of(
@@ -48,7 +54,13 @@ public final class AgentSettingKeys {
           METRICS_ADDRESS,
           METRICS_PORT,
           DIRECTION,
-          IMMEDIATE_MODE);
+          IMMEDIATE_MODE,
+          CONTROL,
+          CONTROL_PORT,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_CA,
+          LABEL);
 
   private AgentSettingKeys() {}
 }

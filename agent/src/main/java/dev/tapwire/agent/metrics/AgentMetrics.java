@@ -109,6 +109,16 @@ public final class AgentMetrics {
         .register(registry);
   }
 
+  /** The counters of each captured interface, in order. */
+  public List<CaptureCounters> captures() {
+    return captures;
+  }
+
+  /** The send stage's counters. */
+  public SendCounters send() {
+    return send;
+  }
+
   /** Totals for the books, read now. */
   public AgentTotals totals(long inFlightFrames) {
     return new AgentTotals(
