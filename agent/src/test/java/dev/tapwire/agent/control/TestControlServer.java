@@ -14,6 +14,10 @@ import dev.tapwire.proto.v1.WatchPolicyResponse;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,64 +38,87 @@ import java.util.concurrent.atomic.AtomicLong;
  * WatchPolicy calls, and can be told to answer NOT_FOUND (a collector that forgot its agents) or to
  * hold Register past the caller's deadline.
  */
-final class TestControlServer implements AutoCloseable {
-  final List<RegisterRequest> registers = new CopyOnWriteArrayList<>();
-  final List<WatchPolicyRequest> watches = new CopyOnWriteArrayList<>();
-  final List<ReportPolicyStatusRequest> statuses = new CopyOnWriteArrayList<>();
-  final List<ReportStatsRequest> stats = new CopyOnWriteArrayList<>();
-  final Map<String, Integer> sessionIds = new ConcurrentHashMap<>();
-  final AtomicInteger openWatches = new AtomicInteger();
+public final class TestControlServer implements AutoCloseable {
+  public final List<RegisterRequest> registers = new CopyOnWriteArrayList<>();
+  public final List<WatchPolicyRequest> watches = new CopyOnWriteArrayList<>();
+  public final List<ReportPolicyStatusRequest> statuses = new CopyOnWriteArrayList<>();
+  public final List<ReportStatsRequest> stats = new CopyOnWriteArrayList<>();
+  public final Map<String, Integer> sessionIds = new ConcurrentHashMap<>();
+  public final AtomicInteger openWatches = new AtomicInteger();
   private final List<ServerCallStreamObserver<WatchPolicyResponse>> streams =
       new CopyOnWriteArrayList<>();
   private final AtomicLong nextAgent = new AtomicLong(1);
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private final Server server;
   private volatile CapturePolicy policy = CapturePolicy.getDefaultInstance();
   private volatile java.time.Duration reportInterval = java.time.Duration.ofMillis(200);
   private volatile boolean forgetAgents;
   private volatile CountDownLatch registerGate = new CountDownLatch(0);
 
-  private TestControlServer(int port) throws IOException {
+  private TestControlServer(String host, int port) throws IOException {
+    // Event loops of its own, started from this thread: gRPC binds on the boss thread, and a
+    // socket belongs to the network namespace of the thread that creates it.
+    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      boss.submit(() -> null).get();
+      workers.submit(() -> null).get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IOException(e);
+    }
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .channelType(NioServerSocketChannel.class)
             .addService(new Service())
             .build()
             .start();
   }
 
   /** On a free port of 127.0.0.1. */
-  static TestControlServer start() throws IOException {
-    return new TestControlServer(0);
+  public static TestControlServer start() throws IOException {
+    return new TestControlServer("127.0.0.1", 0);
+  }
+
+  /**
+   * On {@code host:port} (0 for a free port), in the calling thread's network namespace (the
+   * listening socket is created by this thread).
+   */
+  public static TestControlServer start(String host, int port) throws IOException {
+    return new TestControlServer(host, port);
   }
 
   /** On {@code port} (a restarted collector). */
-  static TestControlServer start(int port) throws IOException {
-    return new TestControlServer(port);
+  public static TestControlServer start(int port) throws IOException {
+    return new TestControlServer("127.0.0.1", port);
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
-  void reportInterval(java.time.Duration interval) {
+  public void reportInterval(java.time.Duration interval) {
     reportInterval = interval;
   }
 
   /** From now on every call but Register fails with NOT_FOUND. */
-  void forgetAgents(boolean value) {
+  public void forgetAgents(boolean value) {
     forgetAgents = value;
   }
 
   /** Register answers only after {@link #releaseRegister} (or 30 s). */
-  void holdRegister() {
+  public void holdRegister() {
     registerGate = new CountDownLatch(1);
   }
 
-  void releaseRegister() {
+  public void releaseRegister() {
     registerGate.countDown();
   }
 
   /** The policy Register returns; also streamed to every open WatchPolicy. */
-  void setPolicy(CapturePolicy next) {
+  public void setPolicy(CapturePolicy next) {
     policy = next;
     for (ServerCallStreamObserver<WatchPolicyResponse> stream : streams) {
       if (!stream.isCancelled()) {
@@ -108,6 +136,8 @@ final class TestControlServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
   private final class Service extends AgentServiceGrpc.AgentServiceImplBase {
