@@ -177,6 +177,15 @@ public final class AgentCommand implements Callable<Integer> {
     Agent agent = Agent.start(plan, dev.tapwire.agent.capture.CapturePath.DISPATCH, true);
     err.println("agent: " + DryRunReport.summary(plan, agent));
     err.flush();
+    agent
+        .control()
+        .onEvent(
+            event -> {
+              synchronized (err) {
+                err.println("agent: " + event);
+                err.flush();
+              }
+            });
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         Thread.ofPlatform()

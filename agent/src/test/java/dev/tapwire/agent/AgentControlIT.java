@@ -260,6 +260,54 @@ class AgentControlIT {
     }
   }
 
+  @Test
+  void aHandleSettingReopensTheCaptureUnderTheNewFilter() throws Exception {
+    RootRequirement.check();
+    List<byte[]> before = mix(0);
+    List<byte[]> after = mix(100);
+    try (MirrorLab lab = MirrorLab.create();
+        TestControlServer server = serverIn(lab, 0);
+        TcpdumpCapture arrived = lab.tcpdumpCollector(dir.resolve("arrived.pcap"), TUNNELS)) {
+      Agent agent =
+          lab.startAgent(
+              lab.flags(
+                  MirrorLab.COLLECTOR4,
+                  "encap",
+                  "erspan2",
+                  AgentSettingKeys.CONTROL_PORT,
+                  Integer.toString(server.port())),
+              FAST);
+      try {
+        Poll.until(TIMEOUT, "registered", () -> agent.control().connected());
+        lab.send(before);
+        arrived.awaitPackets(before.size(), TIMEOUT);
+        server.setPolicy(
+            policy(1, "udp port 9", lab.capturedInterface(), 1).toBuilder()
+                .setPromiscuous(false)
+                .setKernelBufferBytes(1 << 20)
+                .build());
+        assertThat(awaitStatus(server, 1).getStatus())
+            .isEqualTo(PolicyStatus.POLICY_STATUS_APPLIED);
+        assertThat(agent.metrics().captures().get(0).reopens.get()).isEqualTo(1);
+        lab.send(after);
+        arrived.awaitPackets(before.size() + 5, TIMEOUT);
+        awaitDrained(agent, before.size() + 5);
+        assertThat(agent.totals().balanced()).isTrue();
+      } finally {
+        agent.close();
+      }
+      arrived.stop();
+      List<byte[]> expected = new ArrayList<>(before);
+      expected.addAll(port9(after));
+      assertThat(
+              AgentMirrorIT.hashes(
+                  TsharkTunnelDecode.decode(arrived.file()).stream()
+                      .map(TsharkTunnelDecode.Packet::inner)
+                      .toList()))
+          .isEqualTo(AgentMirrorIT.hashes(expected));
+    }
+  }
+
   /** Four UDP port 9 frames and four to port 20000, interleaved, then a port 9 frame last. */
   private static List<byte[]> mix(int base) {
     List<byte[]> frames = new ArrayList<>();

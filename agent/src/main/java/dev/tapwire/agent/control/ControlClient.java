@@ -163,7 +163,7 @@ public final class ControlClient implements AutoCloseable {
         appliedVersion = version;
         state.applied(version);
       } else {
-        state.rejected(lastOutcome.errorMessage());
+        state.rejected(version, lastOutcome.errorMessage());
       }
     }
     reportStatus(version, lastOutcome);
@@ -335,8 +335,8 @@ public final class ControlClient implements AutoCloseable {
   }
 
   private void retryLater(String call, Status status) {
-    state.connected(false);
     state.failed(call + ": " + status.getCode() + describe(status));
+    state.connected(false);
     stopCalls();
     ++connection;
     schedule(backoff.nextDelayNs());

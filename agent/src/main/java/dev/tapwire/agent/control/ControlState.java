@@ -3,6 +3,7 @@ package dev.tapwire.agent.control;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.Consumer;
 
 /**
  * What the control client exposes: written by the control thread only, read by scrapes and tests.
@@ -15,24 +16,36 @@ public final class ControlState {
   private volatile long registrations;
   private volatile String agentId = "";
   private volatile String lastError = "";
+  private volatile Consumer<String> events = event -> {};
+
+  /** Receives one line per registration, policy outcome and lost connection (for the log). */
+  public void onEvent(Consumer<String> listener) {
+    events = listener;
+  }
 
   void connected(boolean value) {
+    if (connected && !value) {
+      events.accept("control plane lost: " + lastError + "; mirroring goes on, reconnecting");
+    }
     connected = value;
   }
 
   void registered(String id) {
     agentId = id;
     registrations++;
+    events.accept("registered with the collector as " + id);
   }
 
   void applied(long version) {
     policyVersion = version;
     policiesApplied++;
+    events.accept("policy " + version + " applied");
   }
 
-  void rejected(String error) {
+  void rejected(long version, String error) {
     policiesRejected++;
     lastError = error;
+    events.accept("policy " + version + " rejected: " + error);
   }
 
   void failed(String error) {
