@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -127,6 +128,20 @@ public final class Agent implements AutoCloseable {
   public static Agent start(
       AgentPlan plan, CapturePath path, boolean serveMetrics, ControlTimings timings)
       throws AgentStartupException {
+    return start(plan, path, serveMetrics, timings, event -> {});
+  }
+
+  /**
+   * As above, with {@code controlEvents} receiving the control client's log lines (registered,
+   * policy applied or rejected, connection lost) from the start.
+   */
+  public static Agent start(
+      AgentPlan plan,
+      CapturePath path,
+      boolean serveMetrics,
+      ControlTimings timings,
+      Consumer<String> controlEvents)
+      throws AgentStartupException {
     AgentConfig config = plan.config();
     List<CaptureSource> sources = new ArrayList<>();
     List<FrameHandoff> handoffs = new ArrayList<>();
@@ -169,6 +184,7 @@ public final class Agent implements AutoCloseable {
       if (serveMetrics) {
         agent.startEndpoint();
       }
+      agent.controlState.onEvent(controlEvents);
       if (config.control().enabled()) {
         try {
           agent.startControl(timings);

@@ -3,6 +3,7 @@ package dev.tapwire.agent;
 import dev.tapwire.agent.config.AgentConfig;
 import dev.tapwire.agent.config.AgentConfigLoader;
 import dev.tapwire.agent.config.AgentSettingKeys;
+import dev.tapwire.agent.control.ControlTimings;
 import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.runtime.config.SettingsException;
 import dev.tapwire.runtime.config.YamlSettingsFile;
@@ -174,18 +175,22 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private int runUntilSignalled(AgentPlan plan, PrintWriter err) throws AgentStartupException {
-    Agent agent = Agent.start(plan, dev.tapwire.agent.capture.CapturePath.DISPATCH, true);
-    err.println("agent: " + DryRunReport.summary(plan, agent));
-    err.flush();
-    agent
-        .control()
-        .onEvent(
+    Agent agent =
+        Agent.start(
+            plan,
+            dev.tapwire.agent.capture.CapturePath.DISPATCH,
+            true,
+            ControlTimings.DEFAULT,
             event -> {
               synchronized (err) {
                 err.println("agent: " + event);
                 err.flush();
               }
             });
+    synchronized (err) {
+      err.println("agent: " + DryRunReport.summary(plan, agent));
+      err.flush();
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         Thread.ofPlatform()

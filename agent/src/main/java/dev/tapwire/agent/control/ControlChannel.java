@@ -11,7 +11,6 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -87,11 +86,6 @@ public final class ControlChannel implements AutoCloseable {
   static String authority(String host, int port) {
     boolean v6Literal = host.indexOf(':') >= 0;
     return (v6Literal ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  static String authority(InetAddress address, int port) {
-    String host = address.getHostAddress();
-    return address instanceof Inet6Address ? "[" + host + "]:" + port : host + ":" + port;
   }
 
   private static <T> T waitFor(java.util.concurrent.Future<T> future) {

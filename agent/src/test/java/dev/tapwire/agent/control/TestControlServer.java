@@ -11,7 +11,9 @@ import dev.tapwire.proto.v1.ReportStatsRequest;
 import dev.tapwire.proto.v1.ReportStatsResponse;
 import dev.tapwire.proto.v1.WatchPolicyRequest;
 import dev.tapwire.proto.v1.WatchPolicyResponse;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -56,7 +58,8 @@ public final class TestControlServer implements AutoCloseable {
   private volatile boolean forgetAgents;
   private volatile CountDownLatch registerGate = new CountDownLatch(0);
 
-  private TestControlServer(String host, int port) throws IOException {
+  private TestControlServer(String host, int port, ServerCredentials credentials)
+      throws IOException {
     // Event loops of its own, started from this thread: gRPC binds on the boss thread, and a
     // socket belongs to the network namespace of the thread that creates it.
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -68,7 +71,7 @@ public final class TestControlServer implements AutoCloseable {
       throw new IOException(e);
     }
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .channelType(NioServerSocketChannel.class)
@@ -79,7 +82,12 @@ public final class TestControlServer implements AutoCloseable {
 
   /** On a free port of 127.0.0.1. */
   public static TestControlServer start() throws IOException {
-    return new TestControlServer("127.0.0.1", 0);
+    return new TestControlServer("127.0.0.1", 0, InsecureServerCredentials.create());
+  }
+
+  /** On a free port of 127.0.0.1, TLS only, with {@code credentials}. */
+  public static TestControlServer start(ServerCredentials credentials) throws IOException {
+    return new TestControlServer("127.0.0.1", 0, credentials);
   }
 
   /**
@@ -87,12 +95,12 @@ public final class TestControlServer implements AutoCloseable {
    * listening socket is created by this thread).
    */
   public static TestControlServer start(String host, int port) throws IOException {
-    return new TestControlServer(host, port);
+    return new TestControlServer(host, port, InsecureServerCredentials.create());
   }
 
   /** On {@code port} (a restarted collector). */
   public static TestControlServer start(int port) throws IOException {
-    return new TestControlServer("127.0.0.1", port);
+    return new TestControlServer("127.0.0.1", port, InsecureServerCredentials.create());
   }
 
   public int port() {
