@@ -22,6 +22,9 @@ final class ControlConfigLoader {
   /** Label keys as Kubernetes allows them (prefix/name), values up to 63 characters. */
   private static final String LABEL_KEY = "[A-Za-z0-9]([A-Za-z0-9_./-]{0,251}[A-Za-z0-9])?";
 
+  /** The key of a label given without one. */
+  static final String NODE_LABEL = "node";
+
   private ControlConfigLoader() {}
 
   static ControlConfig load(LayeredSettings settings) {
@@ -42,11 +45,12 @@ final class ControlConfigLoader {
     for (SettingValue value : settings.values(LABEL)) {
       String text = value.text().strip();
       int equals = text.indexOf('=');
-      if (equals <= 0) {
+      if (equals == 0) {
         throw value.invalid("expected KEY=VALUE");
       }
-      String name = text.substring(0, equals);
-      String labelValue = text.substring(equals + 1);
+      // A bare value names the node (the Kubernetes manifest passes the node name so).
+      String name = equals < 0 ? NODE_LABEL : text.substring(0, equals);
+      String labelValue = equals < 0 ? text : text.substring(equals + 1);
       if (!name.matches(LABEL_KEY)) {
         throw value.invalid("a label key is letters, digits, '_', '.', '-' and '/'");
       }

@@ -44,8 +44,11 @@ class ControlConfigLoaderTest {
     ControlConfig control = load(Map.of("label", List.of("zone=b", "rack=r12", "team=")), Map.of());
     assertThat(control.labels()).containsEntry("zone", "b").containsEntry("rack", "r12");
     assertThat(control.labels()).containsEntry("team", "");
-    assertThatThrownBy(() -> load(Map.of("label", List.of("zone")), Map.of()))
-        .hasMessageContaining("label = 'zone'")
+    assertThat(load(Map.of(), Map.of("TAPWIRE_AGENT_LABEL", "node-7")).labels())
+        .as("a bare value names the node")
+        .containsExactly(Map.entry("node", "node-7"));
+    assertThatThrownBy(() -> load(Map.of("label", List.of("=b")), Map.of()))
+        .hasMessageContaining("label = '=b'")
         .hasMessageContaining("KEY=VALUE");
     assertThatThrownBy(() -> load(Map.of("label", List.of("a=1", "a=2")), Map.of()))
         .hasMessageContaining("given twice");
