@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of collector ingest and agent capture, side by side with tcpdump and
-# netsniff-ng, on veth pairs between network namespaces that this script creates (198.18.0.0/15
-# only) and deletes on exit. Finds the highest lossless rate of each tool by stepping the offered
-# rate of trafgen (pinned to core 0; the tool under test runs on core 1).
+# End-to-end benchmark, side by side with peers in the same run, on veth pairs between network
+# namespaces that this script creates (198.18.0.0/15 only) and deletes on exit. Parts: collector
+# ingest vs tcpdump; agent capture vs tcpdump and netsniff-ng; the whole path agent -> collector ->
+# mirror NIC vs daemonlogger as a soft tap, with capture-to-delivery latency at half the lossless
+# rate; collector scale with 1..1000 source streams. Finds the highest lossless rate of each tool by
+# stepping the offered rate of trafgen (pinned to core 0; the tools under test run on core 1).
 #
-#   bench/run.sh [--quick | --smoke] [--only collector|agent] [--reps N] [--sizes "64 512 1518"]
-#                [--steps N] [--step-seconds S] [--wait-quiet SECONDS] [--out FILE]
+#   bench/run.sh [--quick | --smoke] [--only collector|agent|whole|scale] [--reps N]
+#                [--sizes "64 512 1518"] [--streams "1 10 100 1000"] [--steps N]
+#                [--step-seconds S] [--wait-quiet SECONDS] [--out FILE]
 #
-# Lossless at a step: zero drops by the tool's own counters AND every frame the generator sent
+# Lossless at a step: zero drops by the tools' own counters AND every frame the generator sent
 # counted where it should arrive. Results: bench/results/<timestamp>.json and a markdown table.
 set -euo pipefail
 
@@ -28,11 +31,13 @@ gen_cpu=0
 tool_cpu=1
 metrics_port=9460
 agent_metrics_port=9461
-given_reps="" given_sizes="" given_steps="" given_step_seconds=""
+given_reps="" given_sizes="" given_steps="" given_step_seconds="" given_streams=""
+scale_streams="1 10 100 1000"
+scale_frame_bytes=64
 # Before each point, wait up to this long for the machine to be idle (other builds share it).
 wait_quiet=0
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +46,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift ;;
     --reps) given_reps="$2"; shift ;;
     --sizes) given_sizes="$2"; shift ;;
+    --streams) given_streams="$2"; shift ;;
     --steps) given_steps="$2"; shift ;;
     --step-seconds) given_step_seconds="$2"; shift ;;
     --out) out="$2"; shift ;;
@@ -50,23 +56,26 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$only" in all|collector|agent) ;; *) echo "run.sh: --only collector|agent" >&2; exit 2 ;; esac
+case "$only" in all|collector|agent|whole|scale) ;; *) echo "run.sh: --only collector|agent|whole|scale" >&2; exit 2 ;; esac
 if [ "$mode" = quick ]; then
   reps=1
   bisect_steps=4
   step_seconds=2
   sizes="64 1518"
+  scale_streams="1 1000"
 elif [ "$mode" = smoke ]; then
   reps=1
   bisect_steps=0
   step_seconds=1
   sizes="64"
+  scale_streams="1000"
 fi
 # Explicit flags win over the mode's defaults.
 reps="${given_reps:-$reps}"
 sizes="${given_sizes:-$sizes}"
 bisect_steps="${given_steps:-$bisect_steps}"
 step_seconds="${given_step_seconds:-$step_seconds}"
+scale_streams="${given_streams:-$scale_streams}"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -75,6 +84,9 @@ die() { log "error: $*"; exit 1; }
 for tool in ip tc trafgen tcpdump taskset awk; do
   command -v "$tool" >/dev/null || die "missing tool: $tool (Debian: netsniff-ng, tcpdump, iproute2, util-linux)"
 done
+if [ "$only" = all ] || [ "$only" = whole ]; then
+  command -v daemonlogger >/dev/null || die "missing tool: daemonlogger (Debian: daemonlogger)"
+fi
 [ "$(nproc)" -ge 2 ] || die "needs at least 2 CPUs (generator and tool under test on separate cores)"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -84,18 +96,28 @@ tag="twb$$"
 ns_gen="tw-bench-$$-gen"
 ns_dut="tw-bench-$$-dut"
 ns_sink="tw-bench-$$-sink"
+ns_coll="tw-bench-$$-coll"
 work="/dev/shm/tw-bench-$$"
 mkdir -p "$work"
 steps_file="$work/steps.jsonl"
 points_file="$work/points.tsv"
+latency_file="$work/latency.tsv"
 : >"$steps_file"
 : >"$points_file"
+: >"$latency_file"
 tool_pid=""
+extra_pid=""   # a second process of the tool under test (the whole path: the collector)
+streams=1      # source streams the generator varies (the scale part)
+streams_seen=null
+# Every JVM of the tools under test logs its collections: a data path that allocates per frame
+# would show up as collections during a point (counted per point, gc_pauses).
+export TAPWIRE_JAVA_OPTS="${TAPWIRE_JAVA_OPTS:-} -Xlog:gc:file=$work/gc-%p.log"
 
 cleanup() {
   set +e
   [ -n "$tool_pid" ] && kill -KILL "$tool_pid" 2>/dev/null
-  for ns in "$ns_gen" "$ns_dut" "$ns_sink"; do
+  [ -n "$extra_pid" ] && kill -KILL "$extra_pid" 2>/dev/null
+  for ns in "$ns_gen" "$ns_dut" "$ns_sink" "$ns_coll"; do
     ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
     ip netns del "$ns" 2>/dev/null
   done
@@ -231,9 +253,10 @@ cpu_done=0     # clock ticks of this point's processes that have already exited
 rss_peak=0     # largest VmHWM (KiB) of this point's processes
 
 tool_cpu_ticks() {
-  local t=0
+  local t=0 e=0
   [ -n "$tool_pid" ] && t="$(cpu_ticks "$tool_pid")"
-  echo $((cpu_done + t))
+  [ -n "$extra_pid" ] && e="$(cpu_ticks "$extra_pid")"
+  echo $((cpu_done + t + e))
 }
 note_rss() {
   local r
@@ -252,6 +275,20 @@ reap() { # pid
 }
 stop_tool() { # signal
   [ -n "$tool_pid" ] || return 0
+  if [ -n "$extra_pid" ]; then
+    # Two processes (agent and collector): their peaks add up; the first one stops first.
+    local a b
+    a="$(peak_rss_kib "$tool_pid")"
+    b="$(peak_rss_kib "$extra_pid")"
+    [ $((${a:-0} + ${b:-0})) -le "$rss_peak" ] || rss_peak=$((${a:-0} + ${b:-0}))
+    cpu_done=$((cpu_done + $(cpu_ticks "$tool_pid") + $(cpu_ticks "$extra_pid")))
+    kill "-$1" "$tool_pid" 2>/dev/null || true
+    reap "$tool_pid"
+    kill "-$1" "$extra_pid" 2>/dev/null || true
+    reap "$extra_pid"
+    tool_pid="" extra_pid=""
+    return 0
+  fi
   note_rss "$tool_pid"
   cpu_done=$((cpu_done + $(cpu_ticks "$tool_pid")))
   kill "-$1" "$tool_pid" 2>/dev/null || true
@@ -298,12 +335,19 @@ collector_counts() {
     /^tapwire_collector_packets_received_total/ { rx += $NF }
     /^tapwire_collector_frames_delivered_total\{.*sink="file"/ { delivered += $NF }
     /^tapwire_collector_frames_dropped_total/ { drops += $NF }
-    /^tapwire_collector_frames_lost_total/ { drops += $NF }
+    /^tapwire_collector_frames_lost_total/ { if (seq_loss) drops += $NF }
     /^tapwire_collector_packets_invalid_total/ { drops += $NF }
     /^tapwire_collector_packets_skipped_total/ { drops += $NF }
-    END { printf "%d %d %d\n", delivered, drops + kernel, rx }'
+    END { printf "%d %d %d\n", delivered, drops + kernel, rx }' seq_loss="$count_seq_loss"
 }
-collector_stop() { stop_tool TERM; }
+# The scale part's generator shares one GRE sequence counter between its streams, so sequence
+# gaps there are not loss: delivered = sent is the check.
+count_seq_loss=1
+collector_stop() {
+  streams_seen="$(http_get "$ns_dut" "$metrics_port" /metrics | awk '/^tapwire_collector_streams / { print $NF + 0 }')"
+  streams_seen="${streams_seen:-null}"
+  stop_tool TERM
+}
 
 # --- tcpdump -w into tmpfs, filter given by tcpdump_filter
 tcpdump_filter=""
@@ -402,6 +446,107 @@ agent_counts() {
 }
 agent_stop() { stop_tool TERM; }
 
+# --- the whole path: agent (captures DUT_IF, ERSPAN III over raw IP) -> collector (raw GRE,
+# decode, merge) -> mirror NIC (AF_PACKET) -> the sink's veth, which counts every frame.
+whole_collector_cmd() {
+  echo "taskset -c $tool_cpu $repo/tapwire collector --listen 198.18.103.2 --no-files" \
+    "--mirror-nic $mirror_if --mirror-speed-mbps 100000 --metrics-address 127.0.0.1 --metrics-port $metrics_port"
+}
+whole_agent_cmd() {
+  echo "taskset -c $tool_cpu $repo/tapwire agent -i $tcpdump_if --collector 198.18.103.2 -B 65536 --path-mtu 9000" \
+    "--metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
+}
+whole_start() {
+  fresh_out
+  # shellcheck disable=SC2046
+  ip netns exec "$ns_coll" $(whole_collector_cmd) >"$work/tool.log" 2>&1 &
+  tool_pid=$!
+  wait_for 90 "collector /readyz" whole_collector_ready
+  extra_pid=$tool_pid
+  # shellcheck disable=SC2046
+  ip netns exec "$ns_dut" $(whole_agent_cmd) >"$work/agent.log" 2>&1 &
+  tool_pid=$!
+  wait_for 90 "agent /readyz" agent_ready
+}
+whole_collector_ready() { http_get "$ns_coll" "$metrics_port" /readyz >/dev/null 2>&1; }
+# final = frames that reached the sink through the mirror NIC; drops = every agent and collector
+# drop or loss counter (and raw-socket drops); aux = frames the agent captured.
+whole_counts() {
+  local arrived kernel agent_drops
+  arrived="$(rx_packets "$ns_sink" "$sink_if")"
+  kernel="$(ip netns exec "$ns_coll" awk 'NR > 1 { d += $NF } END { print d + 0 }' /proc/net/raw)"
+  local captured
+  read -r agent_drops captured < <(http_get "$ns_dut" "$agent_metrics_port" /metrics | awk '
+    /^tapwire_agent_frames_captured_total/ { captured += $NF }
+    /^tapwire_agent_frames_dropped_total/ { drops += $NF }
+    /^tapwire_agent_kernel_drops_total/ { drops += $NF }
+    /^tapwire_agent_interface_drops_total/ { drops += $NF }
+    END { printf "%d %d\n", drops, captured }')
+  http_get "$ns_coll" "$metrics_port" /metrics | awk -v arrived="$arrived" -v base="$((kernel + agent_drops))" -v captured="$captured" '
+    /^tapwire_collector_frames_dropped_total/ { drops += $NF }
+    /^tapwire_collector_frames_lost_total/ { drops += $NF }
+    /^tapwire_collector_packets_invalid_total/ { drops += $NF }
+    /^tapwire_collector_packets_skipped_total/ { drops += $NF }
+    END { printf "%d %d %d\n", arrived, drops + base, captured }'
+}
+whole_stop() { stop_tool TERM; }
+
+# --- daemonlogger -i DUT_IF -o TAP_IF: a local soft tap re-emitting every frame on a second veth
+# whose far end (in the sink namespace) counts them. It reports nothing, so arrival is the check.
+daemonlogger_cmd() {
+  echo "taskset -c $tool_cpu daemonlogger -i $tcpdump_if -o $tap_if -p daemonlogger.pid -P $work"
+}
+daemonlogger_start() {
+  fresh_out
+  # shellcheck disable=SC2046
+  ip netns exec "$ns_dut" $(daemonlogger_cmd) >"$work/tool.log" 2>&1 &
+  tool_pid=$!
+  wait_for 20 "daemonlogger to sniff" grep -q "sniffing on interface" "$work/tool.log"
+}
+daemonlogger_counts() {
+  local arrived
+  arrived="$(rx_packets "$ns_sink" "$sink2_if")"
+  echo "$arrived 0 $arrived"
+}
+daemonlogger_stop() { stop_tool INT; }
+
+# ---------------------------------------------------------------- latency
+
+# Capture-to-delivery latency of TOOL at RATE: a tcpdump on the captured interface (the same
+# kernel timestamp as the tool's own capture) and one where the frames leave (the sink's veth),
+# both on the generator's core, nanosecond times; frames paired by content (the generator numbers
+# them) and the differences put in an HdrHistogram by LatencyReport.
+bench_jar="$here/target/benchmarks.jar"
+latency_point() { # rate out_ns out_if
+  local rate=$1 count=$(($1 * step_seconds))
+  [ "$count" -ge 1000 ] || count=1000
+  wait_for_quiet
+  cpu_done=0
+  rss_peak=0
+  "${tool}_start"
+  run_step 50000 $((50000 * step_seconds)) warmup >/dev/null
+  local in_pcap="$work/latency-in.pcap" out_pcap="$work/latency-out.pcap" in_pid out_pid
+  ip netns exec "$ns_dut" taskset -c "$gen_cpu" tcpdump -Z root -n -i "$tcpdump_if" -B 65536 \
+    --time-stamp-precision=nano -w "$in_pcap" 2>"$work/lat-in.log" &
+  in_pid=$!
+  ip netns exec "$2" taskset -c "$gen_cpu" tcpdump -Z root -n -i "$3" -B 65536 \
+    --time-stamp-precision=nano -w "$out_pcap" 2>"$work/lat-out.log" &
+  out_pid=$!
+  wait_for 20 "tcpdump (latency, in)" grep -q "listening on" "$work/lat-in.log"
+  wait_for 20 "tcpdump (latency, out)" grep -q "listening on" "$work/lat-out.log"
+  run_step "$rate" "$count" latency
+  kill -INT "$in_pid" "$out_pid" 2>/dev/null || true
+  reap "$in_pid"
+  reap "$out_pid"
+  "${tool}_stop"
+  local report
+  report="$("$JAVA_HOME/bin/java" -cp "$bench_jar" dev.tapwire.bench.latency.LatencyReport "$in_pcap" "$out_pcap")" ||
+    die "LatencyReport failed"
+  rm -f "$in_pcap" "$out_pcap"
+  printf '%s\t%s\t%d\t%d\t%s\n' "$part" "$tool" "$frame_bytes" "$step_pps" "$report" >>"$latency_file"
+  log "$part/$tool ${frame_bytes}B latency at ${step_pps} frames/s: $report"
+}
+
 # ---------------------------------------------------------------- one step
 
 # Globals set per point: part, tool, frame_bytes (the frame as the tool under test sees it),
@@ -471,6 +616,7 @@ measure_point() {
   load1="$(cut -d' ' -f1 /proc/loadavg)/${busy_before_point}%"
   cpu_done=0
   rss_peak=0
+  rm -f "$work"/gc-*.log
   declare -F "${tool}_start" >/dev/null && "${tool}_start"
   local best=0 best_cpu=0 best_frames=0 limited=false ceiling=0 lossy_min=0
   local ok ach cpu frames
@@ -509,10 +655,15 @@ measure_point() {
     fi
   fi
   declare -F "${tool}_stop" >/dev/null && "${tool}_stop"
+  local gc_pauses=null
+  if compgen -G "$work/gc-*.log" >/dev/null; then
+    gc_pauses="$(cat "$work"/gc-*.log | grep -c 'Pause' || true)"
+  fi
   local per_m
   per_m="$(awk -v t="$best_cpu" -v h="$clk_tck" -v f="$best_frames" 'BEGIN { if (f > 0) printf "%.3f", t / h / (f / 1e6); else print "null" }')"
-  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" "$load1" >>"$points_file"
-  log "$part/$tool ${frame_bytes}B rep $rep: highest lossless ${best} frames/s (lowest lossy ${lossy_min}, unpaced generator ${ceiling}, limited=$limited), ${per_m} CPU s/Mframe, peak RSS ${rss_peak} KiB"
+  printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%s\t%s\n' "$part" "$tool" "$frame_bytes" "$rep" "$best" "$limited" "$per_m" "$rss_peak" "$ceiling" "$lossy_min" "$load1" "$streams" "$streams_seen" "$gc_pauses" >>"$points_file"
+  streams_seen=null
+  log "$part/$tool ${frame_bytes}B ${streams} stream(s) rep $rep: highest lossless ${best} frames/s (lowest lossy ${lossy_min}, unpaced generator ${ceiling}, limited=$limited), ${per_m} CPU s/Mframe, peak RSS ${rss_peak} KiB, GC pauses ${gc_pauses}"
 }
 
 # ---------------------------------------------------------------- the two parts
@@ -563,6 +714,21 @@ drop_gre_at_prerouting() { # on|off
   fi
 }
 collector_cfg() { erspan_cfg "$collector_mac" "$1" "$frame_bytes"; }
+# STREAMS = sources x sessions with coprime factors, so that two counters stepping together on
+# every packet visit every pair: outer sources 198.19.0.1..S, ERSPAN sessions 0..K-1.
+scale_factors() { # streams -> "sources sessions"
+  case "$1" in
+    1) echo "1 1" ;; 10) echo "5 2" ;; 100) echo "25 4" ;; 1000) echo "125 8" ;;
+    *) die "--streams: one of 1 10 100 1000 (got $1)" ;;
+  esac
+}
+scale_cfg() {
+  local sources sessions
+  read -r sources sessions < <(scale_factors "$streams")
+  erspan_cfg "$collector_mac" "$1" "$frame_bytes" | sed \
+    -e "s/ipv4(sa=198.18.100.1, /ipv4(sa=198.19.0.1, $([ "$sources" -gt 1 ] && echo "sa[3]=dinc(1, $sources), ")/" \
+    -e "s/aseq=\([0-9]*\), /aseq=\1, $([ "$sessions" -gt 1 ] && echo "aseq[3]=dinc(0, $((sessions - 1))), ")/"
+}
 
 agent_part() {
   make_ns "$ns_gen"
@@ -599,27 +765,120 @@ agent_part() {
 }
 agent_cfg() { plain_cfg "$frame_bytes"; }
 
+whole_part() {
+  make_ns "$ns_gen"
+  make_ns "$ns_dut"
+  make_ns "$ns_coll"
+  make_ns "$ns_sink"
+  gen_if="${tag}g"
+  dut_if="${tag}a"
+  export_if="${tag}x"
+  coll_if="${tag}c"
+  mirror_if="${tag}m"
+  sink_if="${tag}s"
+  tap_if="${tag}t"
+  sink2_if="${tag}u"
+  make_veth "$ns_gen" "$gen_if" "$ns_dut" "$dut_if"
+  make_veth "$ns_dut" "$export_if" "$ns_coll" "$coll_if"
+  make_veth "$ns_coll" "$mirror_if" "$ns_sink" "$sink_if"
+  make_veth "$ns_dut" "$tap_if" "$ns_sink" "$sink2_if"
+  ip -n "$ns_dut" addr add 198.18.103.1/24 dev "$export_if"
+  ip -n "$ns_coll" addr add 198.18.103.2/24 dev "$coll_if"
+  # No ARP on the export link: nothing but tunnel packets crosses it.
+  ip -n "$ns_dut" neigh replace 198.18.103.2 lladdr "$(mac_of "$ns_coll" "$coll_if")" dev "$export_if" nud permanent
+  ip -n "$ns_coll" neigh replace 198.18.103.1 lladdr "$(mac_of "$ns_dut" "$export_if")" dev "$coll_if" nud permanent
+  part=whole
+  tcpdump_if=$dut_if
+  cfg_for=whole_cfg
+  local size best
+  for size in $sizes; do
+    frame_bytes=$size
+    wire_bytes=$size
+    for ((rep = 1; rep <= reps; rep++)); do
+      for tool in whole daemonlogger; do
+        measure_point
+      done
+    done
+    for tool in whole daemonlogger; do
+      best="$(awk -F'\t' -v t="$tool" -v s="$size" '$1 == "whole" && $2 == t && $3 == s { print $5 }' "$points_file" | median_of)"
+      [ "$best" -gt 0 ] || best=$((min_rate_pps * 2))
+      if [ "$tool" = whole ]; then
+        latency_point $((best / 2)) "$ns_sink" "$sink_if"
+      else
+        latency_point $((best / 2)) "$ns_sink" "$sink2_if"
+      fi
+    done
+  done
+  for ns in "$ns_gen" "$ns_dut" "$ns_coll" "$ns_sink"; do ip netns del "$ns"; done
+}
+# Plain frames numbered by the IPv4 identification (the latency pairs frames by content).
+whole_cfg() { plain_cfg "$frame_bytes" | sed 's/ipv4(sa=198.18.102.1, /ipv4(id=dinc(), sa=198.18.102.1, /'; }
+
+scale_part() {
+  make_ns "$ns_gen"
+  make_ns "$ns_dut"
+  gen_if="${tag}g"
+  dut_if="${tag}c"
+  make_veth "$ns_gen" "$gen_if" "$ns_dut" "$dut_if"
+  ip -n "$ns_gen" addr add 198.18.100.1/24 dev "$gen_if"
+  ip -n "$ns_dut" addr add 198.18.100.2/24 dev "$dut_if"
+  # The sources 198.19.0.x have no route back: no reverse-path filter on the collector's side.
+  ip netns exec "$ns_dut" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    "net.ipv4.conf.$dut_if.rp_filter=0"
+  collector_mac="$(mac_of "$ns_dut" "$dut_if")"
+  ip -n "$ns_gen" neigh replace 198.18.100.2 lladdr "$collector_mac" dev "$gen_if" nud permanent
+  part=scale
+  tool=collector
+  cfg_for=scale_cfg
+  count_seq_loss=0
+  frame_bytes=$scale_frame_bytes
+  wire_bytes=$((frame_bytes + 14 + 20 + 16))
+  local n
+  for n in $scale_streams; do
+    streams=$n
+    scale_factors "$n" >/dev/null
+    for ((rep = 1; rep <= reps; rep++)); do
+      measure_point
+    done
+  done
+  streams=1
+  count_seq_loss=1
+  ip netns del "$ns_gen"
+  ip netns del "$ns_dut"
+}
+
 # ---------------------------------------------------------------- report
 
 median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 fmedian_of() { sort -g | awk '$1 != "null" { v[++n] = $1 } END { if (n == 0) print "null"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
 
-summary_rows() { # prints "part tool size median min max cpu_median rss_median limited_reps ratio lossy_median max_load1"
-  local part_ tool_ size_ vals med lo hi cpu rss lim ref ratio lossy load
-  cut -f1-3 "$points_file" | awk '!seen[$0]++' | while IFS=$'\t' read -r part_ tool_ size_; do
-    vals="$(awk -F'\t' -v p="$part_" -v t="$tool_" -v s="$size_" '$1 == p && $2 == t && $3 == s' "$points_file")"
-    med="$(cut -f5 <<<"$vals" | median_of)"
-    lo="$(cut -f5 <<<"$vals" | sort -n | head -1)"
-    hi="$(cut -f5 <<<"$vals" | sort -n | tail -1)"
-    cpu="$(cut -f7 <<<"$vals" | fmedian_of)"
-    rss="$(cut -f8 <<<"$vals" | median_of)"
-    lim="$(cut -f6 <<<"$vals" | grep -c true || true)"
-    ref="$(awk -F'\t' -v p="$part_" -v s="$size_" '$1 == p && $2 == "tcpdump" && $3 == s { print $5 }' "$points_file" | median_of)"
-    ratio="$(awk -v a="$med" -v b="$ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }')"
-    lossy="$(cut -f10 <<<"$vals" | awk '$1 > 0' | median_of)"
-    load="$(cut -f11 <<<"$vals" | sort -t/ -k2 -g | tail -1)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part_" "$tool_" "$size_" "$med" "$lo" "$hi" "$cpu" "$rss" "$lim" "$ratio" "$lossy" "$load"
-  done
+# The peer a part is compared with: tcpdump for ingest and capture, daemonlogger for the whole
+# path, one source stream for the scale part.
+reference_of() { # part
+  case "$1" in whole) echo daemonlogger ;; scale) echo "1 stream" ;; *) echo tcpdump ;; esac
+}
+summary_rows() { # prints "part tool size streams median min max cpu_median rss_median limited_reps ratio lossy_median max_load1 reference streams_seen"
+  local part_ tool_ size_ str_ vals med lo hi cpu rss lim ref ratio lossy load seen
+  awk -F'\t' '{ print $1 "\t" $2 "\t" $3 "\t" $12 }' "$points_file" | awk '!seen[$0]++' |
+    while IFS=$'\t' read -r part_ tool_ size_ str_; do
+      vals="$(awk -F'\t' -v p="$part_" -v t="$tool_" -v s="$size_" -v n="$str_" '$1 == p && $2 == t && $3 == s && $12 == n' "$points_file")"
+      med="$(cut -f5 <<<"$vals" | median_of)"
+      lo="$(cut -f5 <<<"$vals" | sort -n | head -1)"
+      hi="$(cut -f5 <<<"$vals" | sort -n | tail -1)"
+      cpu="$(cut -f7 <<<"$vals" | fmedian_of)"
+      rss="$(cut -f8 <<<"$vals" | median_of)"
+      lim="$(cut -f6 <<<"$vals" | grep -c true || true)"
+      seen="$(cut -f13 <<<"$vals" | sort -n | tail -1)"
+      case "$part_" in
+        whole) ref="$(awk -F'\t' -v s="$size_" '$1 == "whole" && $2 == "daemonlogger" && $3 == s { print $5 }' "$points_file" | median_of)" ;;
+        scale) ref="$(awk -F'\t' -v s="$size_" '$1 == "scale" && $12 == 1 && $3 == s { print $5 }' "$points_file" | median_of)" ;;
+        *) ref="$(awk -F'\t' -v p="$part_" -v s="$size_" '$1 == p && $2 == "tcpdump" && $3 == s { print $5 }' "$points_file" | median_of)" ;;
+      esac
+      ratio="$(awk -v a="$med" -v b="$ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }')"
+      lossy="$(cut -f10 <<<"$vals" | awk '$1 > 0' | median_of)"
+      load="$(cut -f11 <<<"$vals" | sort -t/ -k2 -g | tail -1)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part_" "$tool_" "$size_" "$str_" "$med" "$lo" "$hi" "$cpu" "$rss" "$lim" "$ratio" "$lossy" "$load" "$(reference_of "$part_")" "${seen:-null}"
+    done
 }
 
 json_string() { printf '"%s"' "$(sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1" | tr -d '\n')"; }
@@ -629,8 +888,8 @@ write_results() {
   rows="$(summary_rows)"
   {
     printf '{\n  "timestamp": "%s",\n  "mode": "%s",\n' "$stamp" "$mode"
-    printf '  "settings": {"reps": %d, "sizes": "%s", "bisect_steps": %d, "step_seconds": %s, "min_rate_pps": %d, "generator_cpu": %d, "tool_cpu": %d},\n' \
-      "$reps" "$sizes" "$bisect_steps" "$step_seconds" "$min_rate_pps" "$gen_cpu" "$tool_cpu"
+    printf '  "settings": {"reps": %d, "sizes": "%s", "streams": "%s", "bisect_steps": %d, "step_seconds": %s, "min_rate_pps": %d, "generator_cpu": %d, "tool_cpu": %d},\n' \
+      "$reps" "$sizes" "$scale_streams" "$bisect_steps" "$step_seconds" "$min_rate_pps" "$gen_cpu" "$tool_cpu"
     printf '  "machine": {"nproc": %d, "cpu_model": %s, "kernel": %s, "load_before": %s, "load_after": %s},\n' \
       "$(nproc)" "$(json_string "$cpu_model")" "$(json_string "$(uname -r)")" "$(json_string "$load_before")" \
       "$(json_string "$(cut -d' ' -f1-3 /proc/loadavg)")"
@@ -640,24 +899,37 @@ write_results() {
     printf '    "tcpdump_collector": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tcpdump_filter='ip proto 47' tcpdump_cmd)")"
     printf '    "agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF agent_cmd 2>/dev/null || echo n/a)")"
     printf '    "tcpdump_agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tcpdump_filter='' tcpdump_cmd)")"
-    printf '    "netsniff_ng": %s\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF netsniff_cmd 2>/dev/null || echo n/a)")"
+    printf '    "netsniff_ng": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF netsniff_cmd 2>/dev/null || echo n/a)")"
+    printf '    "whole_collector": %s,\n' "$(json_string "ip netns exec COLL $(mirror_if=MIRROR_IF whole_collector_cmd)")"
+    printf '    "whole_agent": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF whole_agent_cmd)")"
+    printf '    "daemonlogger": %s,\n' "$(json_string "ip netns exec DUT $(tcpdump_if=DUT_IF tap_if=TAP_IF daemonlogger_cmd)")"
+    printf '    "latency": %s\n' "$(json_string "ip netns exec DUT taskset -c $gen_cpu tcpdump -i DUT_IF --time-stamp-precision=nano -w in.pcap & ip netns exec SINK taskset -c $gen_cpu tcpdump -i SINK_IF --time-stamp-precision=nano -w out.pcap & (one step at half the lossless rate); java -cp bench/target/benchmarks.jar dev.tapwire.bench.latency.LatencyReport in.pcap out.pcap")"
     printf '  },\n  "summary": [\n'
-    local first=1 p t s med lo hi cpu rss lim ratio lossy load
-    while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
+    local first=1 p t s n med lo hi cpu rss lim ratio lossy load ref seen
+    while IFS=$'\t' read -r p t s n med lo hi cpu rss lim ratio lossy load ref seen; do
       [ -n "$p" ] || continue
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "ratio_to_tcpdump": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s, "busiest_start": "%s"}' \
-        "$p" "$t" "$s" "$med" "$lo" "$hi" "$lossy" "$ratio" "$cpu" "$rss" "$lim" "$load"
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "streams": %s, "lossless_fps_median": %s, "lossless_fps_min": %s, "lossless_fps_max": %s, "lowest_lossy_fps_median": %s, "reference": "%s", "ratio_to_reference": %s, "cpu_s_per_mframe_median": %s, "peak_rss_kib_median": %s, "generator_limited_reps": %s, "streams_seen_max": %s, "busiest_start": "%s"}' \
+        "$p" "$t" "$s" "$n" "$med" "$lo" "$hi" "$lossy" "$ref" "$ratio" "$cpu" "$rss" "$lim" "$seen" "$load"
     done <<<"$rows"
-    printf '\n  ],\n  "points": [\n'
+    printf '\n  ],\n  "latency": [\n'
     first=1
-    local pp tt ss rr best limd perm rssk ceil lossy ld
-    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy ld; do
+    local lp lt ls lr lj
+    while IFS=$'\t' read -r lp lt ls lr lj; do
+      [ -n "$lp" ] || continue
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "load1_and_busy_at_start": "%s"}' \
-        "$pp" "$tt" "$ss" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy" "$ld"
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "rate_fps": %s, "result": %s}' "$lp" "$lt" "$ls" "$lr" "$lj"
+    done <"$latency_file"
+    printf '\n  ],\n  "points": [\n'
+    first=1
+    local pp tt ss rr best limd perm rssk ceil lossy2 ld str sn gcp
+    while IFS=$'\t' read -r pp tt ss rr best limd perm rssk ceil lossy2 ld str sn gcp; do
+      [ $first -eq 1 ] || printf ',\n'
+      first=0
+      printf '    {"part": "%s", "tool": "%s", "frame_bytes": %s, "streams": %s, "rep": %s, "lossless_fps": %s, "generator_limited": %s, "cpu_s_per_mframe": %s, "peak_rss_kib": %s, "generator_ceiling_fps": %s, "lowest_lossy_fps": %s, "streams_seen": %s, "gc_pauses": %s, "load1_and_busy_at_start": "%s"}' \
+        "$pp" "$tt" "$ss" "$str" "$rr" "$best" "$limd" "$perm" "$rssk" "$ceil" "$lossy2" "$sn" "$gcp" "$ld"
     done <"$points_file"
     printf '\n  ],\n  "steps": [\n'
     sed '$!s/$/,/; s/^/    /' "$steps_file"
@@ -671,31 +943,69 @@ print_table() {
   echo "Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Mode: $mode ($reps repetition(s) per point, frame sizes: $sizes, $step_seconds s per step, $bisect_steps bisection steps)"
   echo
-  echo "| part | tool | frame | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to tcpdump | CPU s per Mframe | peak RSS | generator-limited reps | busiest start: load1/busy |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  local p t s med lo hi cpu rss lim ratio lossy load
-  while IFS=$'\t' read -r p t s med lo hi cpu rss lim ratio lossy load; do
+  echo "| part | tool | frame | streams | highest lossless frames/s: median (range) | lowest lossy (median) | ratio to reference | CPU s per Mframe | peak RSS | generator-limited reps | busiest start: load1/busy |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  local p t s n med lo hi cpu rss lim ratio lossy load ref seen
+  while IFS=$'\t' read -r p t s n med lo hi cpu rss lim ratio lossy load ref seen; do
     [ -n "$p" ] || continue
-    printf '| %s | %s | %s B | %s (%s-%s) | %s | %s | %s | %s MiB | %s | %s |\n' "$p" "$t" "$s" "$med" "$lo" "$hi" \
-      "$([ "$lossy" -gt 0 ] && echo "$lossy" || echo "none")" "$ratio" "$cpu" \
+    printf '| %s | %s | %s B | %s | %s (%s-%s) | %s | %s (to %s) | %s | %s MiB | %s | %s |\n' "$p" "$t" "$s" "$n" "$med" "$lo" "$hi" \
+      "$([ "$lossy" -gt 0 ] && echo "$lossy" || echo "none")" "$ratio" "$ref" "$cpu" \
       "$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$lim" "$load"
   done <<<"$1"
+  if [ -s "$latency_file" ]; then
+    echo
+    echo "| part | tool | frame | at frames/s | frames paired | p50 µs | p99 µs | p99.9 µs | max µs |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    local lp lt ls lr lj
+    while IFS=$'\t' read -r lp lt ls lr lj; do
+      awk -v p="$lp" -v t="$lt" -v s="$ls" -v r="$lr" -v j="$lj" 'BEGIN {
+        n = split(j, kv, /[{},]/)
+        for (i = 1; i <= n; i++) { split(kv[i], pair, ":"); gsub(/[" ]/, "", pair[1]); gsub(/ /, "", pair[2]); v[pair[1]] = pair[2] }
+        printf "| %s | %s | %s B | %s | %s | %s | %s | %s | %s |\n", p, t, s, r, v["matched"], v["p50_us"], v["p99_us"], v["p999_us"], v["max_us"] }'
+    done <"$latency_file"
+  fi
   echo
   echo "Results: $out"
 }
 
 # ---------------------------------------------------------------- main
 
+# A JDK 25 for LatencyReport: the one the tapwire launcher would pick.
+find_java_home() {
+  local candidate
+  for candidate in "${TAPWIRE_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/java-25-* /usr/lib/jvm/jdk-25*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    "$candidate/bin/java" -version 2>&1 | grep -q 'version "25' && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+# Builds bench/target/benchmarks.jar (LatencyReport) when it is missing or older than its sources.
+ensure_bench_jar() {
+  JAVA_HOME="$(find_java_home)" || die "needs a JDK 25 (set JAVA_HOME)"
+  export JAVA_HOME
+  if [ ! -f "$bench_jar" ] || [ -n "$(find "$here/src/main" -newer "$bench_jar" -print -quit)" ]; then
+    log "building bench/target/benchmarks.jar"
+    (cd "$repo" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -Dstyle.color=never -DskipTests package -pl bench -am >&2) ||
+      die "building the benchmarks jar failed"
+  fi
+}
+
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load average before: $load_before ($(nproc) CPUs, $cpu_model, Linux $(uname -r))"
-if [ "$only" != agent ]; then
-  # Build the collector once, outside any namespace, if the jar is missing or stale.
-  "$repo/tapwire" --version >/dev/null
+# Build the tapwire command once, outside any namespace, if the jar is missing or stale.
+"$repo/tapwire" --version >/dev/null
+if [ "$only" = all ] || [ "$only" = collector ]; then
   collector_part
 fi
-if [ "$only" != collector ]; then
-  "$repo/tapwire" agent --help >/dev/null 2>&1 || die "this tree has no tapwire agent yet"
+if [ "$only" = all ] || [ "$only" = agent ]; then
   agent_part
+fi
+if [ "$only" = all ] || [ "$only" = whole ]; then
+  ensure_bench_jar
+  whole_part
+fi
+if [ "$only" = all ] || [ "$only" = scale ]; then
+  scale_part
 fi
 write_results

@@ -50,7 +50,16 @@ class HarnessSmokeIT {
       assertThat(json.path("machine").has(key)).as("machine.%s", key).isTrue();
     }
     for (String key :
-        List.of("generator", "collector", "tcpdump_collector", "agent", "tcpdump_agent")) {
+        List.of(
+            "generator",
+            "collector",
+            "tcpdump_collector",
+            "agent",
+            "tcpdump_agent",
+            "whole_collector",
+            "whole_agent",
+            "daemonlogger",
+            "latency")) {
       assertThat(json.path("commands").path(key).asText()).as("commands.%s", key).isNotBlank();
     }
     assertThat(json.path("commands").has("netsniff_ng")).isTrue();
@@ -76,17 +85,40 @@ class HarnessSmokeIT {
             "collector/tcpdump",
             "agent/agent",
             "agent/tcpdump",
-            "agent/netsniff");
+            "agent/netsniff",
+            "whole/whole",
+            "whole/daemonlogger",
+            "scale/collector");
 
-    assertThat(json.path("summary")).hasSize(5);
+    assertThat(json.path("summary")).hasSize(8);
     for (JsonNode row : json.path("summary")) {
       assertThat(row.has("lossless_fps_median")).isTrue();
-      assertThat(row.has("ratio_to_tcpdump")).isTrue();
+      assertThat(row.path("reference").asText()).isNotBlank();
+      assertThat(row.has("ratio_to_reference")).isTrue();
     }
-    // One smoke step per tool, each with what the generator sent and what the tool counted.
-    assertThat(json.path("steps")).hasSize(5);
+    // The scale point's collector saw as many streams as the generator varied.
+    for (JsonNode point : json.path("points")) {
+      if (point.path("part").asText().equals("scale")) {
+        assertThat(point.path("streams_seen").asLong())
+            .as("streams seen in %s", point)
+            .isEqualTo(point.path("streams").asLong());
+      }
+    }
+    // Latency at half the lossless rate, for the whole path and for daemonlogger.
+    List<String> latencies = new ArrayList<>();
+    for (JsonNode latency : json.path("latency")) {
+      latencies.add(latency.path("tool").asText());
+      assertThat(latency.path("result").path("matched").asLong())
+          .as("frames paired in %s", latency)
+          .isPositive();
+      assertThat(latency.path("result").has("p999_us")).isTrue();
+    }
+    assertThat(latencies).containsExactlyInAnyOrder("whole", "daemonlogger");
+    // One smoke step per tool (and a warm-up and a latency step per latency tool), each with what
+    // the generator sent and what the tool counted.
+    assertThat(json.path("steps")).hasSize(8 + 2 * 2);
     for (JsonNode step : json.path("steps")) {
-      assertThat(step.path("kind").asText()).isEqualTo("smoke");
+      assertThat(step.path("kind").asText()).isIn("smoke", "warmup", "latency");
       assertThat(step.path("sent").asLong()).as("frames sent in %s", step).isPositive();
       assertThat(step.has("counted")).isTrue();
       assertThat(step.has("drops")).isTrue();

@@ -26,7 +26,10 @@ public final class AgentSettingKeys {
   public static final String METRICS_PORT = "metrics-port";
   public static final String DIRECTION = "direction";
   public static final String IMMEDIATE_MODE = "immediate-mode";
+
+  /** false (flag {@code --no-control}) runs the agent on its local settings only. */
   public static final String CONTROL = "control";
+
   public static final String CONTROL_PORT = "control-port";
   public static final String TLS_CERT = "tls-cert";
   public static final String TLS_KEY = "tls-key";

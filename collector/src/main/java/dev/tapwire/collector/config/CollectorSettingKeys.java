@@ -30,6 +30,12 @@ public final class CollectorSettingKeys {
   public static final String MAX_STREAMS = "max-streams";
   public static final String STREAM_IDLE_SECONDS = "stream-idle-seconds";
 
+  public static final String GRPC_PORT = "grpc-port";
+  public static final String GRPC_ADDRESS = "grpc-address";
+  public static final String TLS_CERT = "tls-cert";
+  public static final String TLS_KEY = "tls-key";
+  public static final String TLS_CA = "tls-ca";
+
   public static final Set<String> ALL =
       Set.of(
           LISTEN,
@@ -54,7 +60,12 @@ public final class CollectorSettingKeys {
           METRICS_PORT,
           QUEUE_FRAMES,
           MAX_STREAMS,
-          STREAM_IDLE_SECONDS);
+          STREAM_IDLE_SECONDS,
+          GRPC_PORT,
+          GRPC_ADDRESS,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_CA);
 
   private CollectorSettingKeys() {}
 }
