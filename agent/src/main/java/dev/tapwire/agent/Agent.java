@@ -8,6 +8,14 @@ import dev.tapwire.agent.capture.PcapCaptureSource;
 import dev.tapwire.agent.config.AgentConfig;
 import dev.tapwire.agent.config.CaptureDirection;
 import dev.tapwire.agent.config.SendMethod;
+import dev.tapwire.agent.control.Backoff;
+import dev.tapwire.agent.control.ControlChannel;
+import dev.tapwire.agent.control.ControlClient;
+import dev.tapwire.agent.control.ControlState;
+import dev.tapwire.agent.control.ControlTimings;
+import dev.tapwire.agent.control.HostDescription;
+import dev.tapwire.agent.control.PolicyOutcome;
+import dev.tapwire.agent.control.PolicyTarget;
 import dev.tapwire.agent.encap.Encapsulator;
 import dev.tapwire.agent.encap.RateLimiter;
 import dev.tapwire.agent.encap.Session;
@@ -24,14 +32,22 @@ import dev.tapwire.agent.transport.RawIpTransport;
 import dev.tapwire.agent.transport.RingTransport;
 import dev.tapwire.agent.transport.Transport;
 import dev.tapwire.netio.ErrnoException;
+import dev.tapwire.proto.v1.AgentStats;
+import dev.tapwire.proto.v1.CapturePolicy;
+import dev.tapwire.proto.v1.RegisterRequest;
 import dev.tapwire.runtime.metrics.MetricsEndpoint;
 import dev.tapwire.runtime.work.BackoffIdleStrategy;
 import dev.tapwire.runtime.work.WorkerThread;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * The running agent: one capture thread per interface, one encapsulate-and-send thread, bounded
@@ -58,24 +74,40 @@ public final class Agent implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Agent.class.getName());
 
+  /**
+   * Slot room beyond the planned frame when frames are cut at the path MTU: the difference between
+   * the largest tunnel header (ERSPAN III, 28 bytes) and the smallest (TEB, 12), so that a policy
+   * may switch to a shorter header and send correspondingly longer frames.
+   */
+  static final int HEADER_HEADROOM_BYTES = 16;
+
   private final AgentPlan plan;
+  private final CapturePath path;
   private final List<CaptureSource> sources;
   private final List<FrameHandoff> handoffs;
   private final List<WorkerThread> captureThreads = new ArrayList<>();
+  private final List<CaptureWorker> captureWorkers = new ArrayList<>();
   private final Transport transport;
   private final AgentMetrics metrics;
+  private final ControlState controlState = new ControlState();
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private SendWorker sendWorker;
   private WorkerThread sendThread;
+  private PolicyApplier policies;
+  private ControlChannel controlChannel;
+  private ControlClient controlClient;
   private MetricsEndpoint endpoint;
-  private boolean closed;
+  private volatile boolean closed;
 
   private Agent(
       AgentPlan plan,
+      CapturePath path,
       List<CaptureSource> sources,
       List<FrameHandoff> handoffs,
       Transport transport,
       AgentMetrics metrics) {
     this.plan = plan;
+    this.path = path;
     this.sources = sources;
     this.handoffs = handoffs;
     this.transport = transport;
@@ -95,14 +127,41 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentPlan plan, CapturePath path, boolean serveMetrics)
       throws AgentStartupException {
+    return start(plan, path, serveMetrics, ControlTimings.DEFAULT);
+  }
+
+  /**
+   * Starts a planned agent and, unless the control plane is off, its control client (which
+   * registers in the background: the data plane does not wait for the collector).
+   *
+   * @param timings the control client's deadlines and retry delays
+   */
+  public static Agent start(
+      AgentPlan plan, CapturePath path, boolean serveMetrics, ControlTimings timings)
+      throws AgentStartupException {
+    return start(plan, path, serveMetrics, timings, event -> {});
+  }
+
+  /**
+   * As above, with {@code controlEvents} receiving the control client's log lines (registered,
+   * policy applied or rejected, connection lost) from the start.
+   */
+  public static Agent start(
+      AgentPlan plan,
+      CapturePath path,
+      boolean serveMetrics,
+      ControlTimings timings,
+      Consumer<String> controlEvents)
+      throws AgentStartupException {
     AgentConfig config = plan.config();
     List<CaptureSource> sources = new ArrayList<>();
     List<FrameHandoff> handoffs = new ArrayList<>();
     Transport transport = null;
+    int slotBytes = slotBytes(plan);
     try {
       for (AgentPlan.InterfacePlan iface : plan.interfaces()) {
-        sources.add(PcapCaptureSource.open(captureSpec(plan, iface.name(), path)));
-        handoffs.add(new FrameHandoff(plan.queueSlots(), plan.frameBytes()));
+        sources.add(PcapCaptureSource.open(captureSpec(plan, slotBytes, iface.name(), path)));
+        handoffs.add(new FrameHandoff(plan.queueSlots(), slotBytes));
       }
       InetAddress source = plan.source();
       if (source == null && plan.needsSourceForChecksum()) {
@@ -126,10 +185,24 @@ public final class Agent implements AutoCloseable {
       SendCounters sendCounters = new SendCounters();
       Agent agent =
           new Agent(
-              plan, sources, handoffs, transport, new AgentMetrics(captureCounters, sendCounters));
-      agent.startThreads(format, captureCounters, sendCounters);
+              plan,
+              path,
+              sources,
+              handoffs,
+              transport,
+              new AgentMetrics(captureCounters, sendCounters));
+      agent.startThreads(format, source, captureCounters, sendCounters);
       if (serveMetrics) {
         agent.startEndpoint();
+      }
+      agent.controlState.onEvent(controlEvents);
+      if (config.control().enabled()) {
+        try {
+          agent.startControl(timings);
+        } catch (AgentStartupException | RuntimeException e) {
+          agent.close();
+          throw e;
+        }
       }
       return agent;
     } catch (CaptureException e) {
@@ -203,10 +276,21 @@ public final class Agent implements AutoCloseable {
   }
 
   static CaptureSpec captureSpec(AgentPlan plan, String interfaceName, CapturePath path) {
+    return captureSpec(plan, slotBytes(plan), interfaceName, path);
+  }
+
+  /** Bytes of each hand-off slot: the planned frame, with room for a shorter tunnel header. */
+  static int slotBytes(AgentPlan plan) {
+    return plan.frameBytes() + (plan.config().truncateOversize() ? HEADER_HEADROOM_BYTES : 0);
+  }
+
+  /** The spec under {@code plan}'s settings for capture slots of {@code slotBytes}. */
+  static CaptureSpec captureSpec(
+      AgentPlan plan, int slotBytes, String interfaceName, CapturePath path) {
     AgentConfig config = plan.config();
     return new CaptureSpec(
         interfaceName,
-        plan.frameBytes() + SNAPLEN_MARGIN_BYTES,
+        slotBytes + SNAPLEN_MARGIN_BYTES,
         config.promiscuous(),
         config.immediateMode(),
         config.kernelBufferBytes(),
@@ -217,7 +301,10 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startThreads(
-      TunnelFormat format, List<CaptureCounters> captureCounters, SendCounters sendCounters) {
+      TunnelFormat format,
+      InetAddress source,
+      List<CaptureCounters> captureCounters,
+      SendCounters sendCounters) {
     AgentConfig config = plan.config();
     List<Session> sessions = new ArrayList<>();
     int direction = config.direction() == CaptureDirection.OUT ? 1 : 0;
@@ -239,36 +326,117 @@ public final class Agent implements AutoCloseable {
             plan.maxPacketBytes() + plan.outerIpHeaderBytes());
     // Both stages sleep when they find nothing: no spinning or yielding on a core they share.
     // Parks of 250 µs growing to 1 ms let frames gather in the kernel ring and the hand-off, so
-    // each
-    // wake-up handles a batch (50 frames at 200k frames/s; with 20 µs it was 4, and the wake-ups
-    // cost the capture thread more than the frames); both absorb far more than 1 ms of frames.
+    // each wake-up handles a batch (50 frames at 200k frames/s; with 20 µs it was 4, and the
+    // wake-ups cost the capture thread more than the frames); both absorb far more than 1 ms of
+    // frames.
     BackoffIdleStrategy sendIdle =
         new BackoffIdleStrategy(0, 0, IDLE_MIN_PARK_NS, IDLE_MAX_PARK_NS);
-    sendThread =
-        new WorkerThread(
-                new SendWorker(handoffs, sessions, encapsulator, transport, limiter, sendCounters),
-                sendIdle,
-                System::nanoTime)
-            .startThread();
+    sendWorker = new SendWorker(handoffs, sessions, encapsulator, transport, limiter, sendCounters);
+    sendThread = new WorkerThread(sendWorker, sendIdle, System::nanoTime).startThread();
     for (int i = 0; i < sources.size(); i++) {
+      CaptureWorker worker =
+          new CaptureWorker(
+              sources.get(i),
+              handoffs.get(i),
+              captureCounters.get(i),
+              config.sampleOneInN(),
+              PcapCaptureSource::open);
+      captureWorkers.add(worker);
       captureThreads.add(
           new WorkerThread(
-                  new CaptureWorker(
-                      sources.get(i),
-                      handoffs.get(i),
-                      captureCounters.get(i),
-                      config.sampleOneInN()),
+                  worker,
                   new BackoffIdleStrategy(0, 0, IDLE_MIN_PARK_NS, IDLE_MAX_PARK_NS),
                   System::nanoTime)
               .startThread());
     }
+    policies =
+        new PolicyApplier(
+            plan,
+            slotBytes(plan),
+            path,
+            captureWorkers,
+            sendWorker,
+            new PolicyApplier.SendState(
+                format.ipProtocol(), source, transport.maxPacketBytes(), encapsulator, limiter),
+            sessions);
+  }
+
+  /** Opens the control channel and starts registering, on the control client's own thread. */
+  private void startControl(ControlTimings timings) throws AgentStartupException {
+    AgentConfig config = plan.config();
+    try {
+      controlChannel =
+          ControlChannel.open(plan.collector(), config.collectorHost(), config.control());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new AgentStartupException(
+          "invalid setting tls-cert/tls-key/tls-ca: cannot use the PEM files: " + e.getMessage(),
+          e);
+    }
+    SortedMap<String, String> labels = config.control().labels();
+    controlClient =
+        new ControlClient(
+                controlChannel.channel(),
+                new Target(),
+                () ->
+                    RegisterRequest.newBuilder()
+                        .setHostName(HostDescription.hostName())
+                        .setAgentVersion(HostDescription.agentVersion())
+                        .putAllLabels(labels)
+                        .addAllInterfaces(HostDescription.interfaces())
+                        .setCapabilities(HostDescription.capabilities(allNanosecondTimestamps()))
+                        .setLocalPolicy(LivePolicy.fromConfig(config))
+                        .build(),
+                timings,
+                controlState,
+                new Backoff(
+                    timings.firstRetry().toNanos(),
+                    timings.maxRetry().toNanos(),
+                    RandomGenerator.getDefault()),
+                () -> {
+                  Instant now = Instant.now();
+                  return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
+            .start();
+  }
+
+  /** The data plane as the control client drives it. */
+  private final class Target implements PolicyTarget {
+    @Override
+    public PolicyOutcome apply(CapturePolicy policy, Map<String, Integer> sessionIds) {
+      return policies.apply(policy, sessionIds);
+    }
+
+    @Override
+    public void assignSessions(Map<String, Integer> sessionIds) {
+      policies.assignSessions(sessionIds);
+    }
+
+    @Override
+    public AgentStats stats() {
+      return AgentStatsReport.of(metrics, policies.sessionIds(), handoffs);
+    }
+
+    @Override
+    public boolean nanosecondTimestamps() {
+      return allNanosecondTimestamps();
+    }
+  }
+
+  private boolean allNanosecondTimestamps() {
+    for (CaptureWorker worker : captureWorkers) {
+      if (!worker.source().nanosecondTimestamps()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void startEndpoint() throws IOException {
     metrics.register(
         registry,
         i -> handoffs.get(i).queuedFrames(),
-        i -> sources.get(i).nanosecondTimestamps() ? 1 : 1000);
+        i -> captureWorkers.get(i).source().nanosecondTimestamps() ? 1 : 1000);
+    controlState.register(registry);
     endpoint =
         MetricsEndpoint.start(
             plan.config().metricsAddress(),
@@ -295,7 +463,17 @@ public final class Agent implements AutoCloseable {
 
   /** Whether timestamps of interface {@code i} have nanosecond resolution. */
   public boolean nanosecondTimestamps(int i) {
-    return sources.get(i).nanosecondTimestamps();
+    return captureWorkers.get(i).source().nanosecondTimestamps();
+  }
+
+  /** The control client's state (disconnected, version 0 when the control plane is off). */
+  public ControlState control() {
+    return controlState;
+  }
+
+  /** The settings in force: the local ones, or those of the last policy applied. */
+  public AgentPlan currentPlan() {
+    return policies.current();
   }
 
   /** The counters now, with the frames in flight (exact once traffic has stopped and drained). */
@@ -337,11 +515,17 @@ public final class Agent implements AutoCloseable {
       return;
     }
     closed = true;
+    if (controlClient != null) {
+      controlClient.close();
+    }
+    if (controlChannel != null) {
+      controlChannel.close();
+    }
     if (endpoint != null) {
       endpoint.close();
     }
-    for (CaptureSource source : sources) {
-      source.breakLoop();
+    for (CaptureWorker worker : captureWorkers) {
+      worker.source().breakLoop();
     }
     for (WorkerThread thread : captureThreads) {
       thread.close();

@@ -3,6 +3,7 @@ package dev.tapwire.agent;
 import dev.tapwire.agent.config.AgentConfig;
 import dev.tapwire.agent.config.AgentConfigLoader;
 import dev.tapwire.agent.config.AgentSettingKeys;
+import dev.tapwire.agent.control.ControlTimings;
 import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.runtime.config.SettingsException;
 import dev.tapwire.runtime.config.YamlSettingsFile;
@@ -115,14 +116,29 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", paramLabel = "N", description = "Metrics port (9461).")
   Integer metricsPort;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "gRPC client certificate.")
-  Path tlsCert;
+  @Option(
+      names = "--control-port",
+      paramLabel = "N",
+      description = "Collector control-plane (gRPC) port (7460); 0 turns it off.")
+  Integer controlPort;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "gRPC client private key.")
-  Path tlsKey;
+  @Option(names = "--no-control", description = "Run on local settings only, without a collector.")
+  boolean noControl;
 
-  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA that signed the collector.")
-  Path tlsCa;
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Client certificate (mTLS).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Key of --tls-cert.")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA of the collector's cert.")
+  String tlsCa;
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Label sent at registration (repeatable).")
+  List<String> labels;
 
   @Option(names = "--dry-run", description = "Print the configuration and BPF program, exit.")
   boolean dryRun;
@@ -172,9 +188,22 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private int runUntilSignalled(AgentPlan plan, PrintWriter err) throws AgentStartupException {
-    Agent agent = Agent.start(plan, dev.tapwire.agent.capture.CapturePath.DISPATCH, true);
-    err.println("agent: " + DryRunReport.summary(plan, agent));
-    err.flush();
+    Agent agent =
+        Agent.start(
+            plan,
+            dev.tapwire.agent.capture.CapturePath.DISPATCH,
+            true,
+            ControlTimings.DEFAULT,
+            event -> {
+              synchronized (err) {
+                err.println("agent: " + event);
+                err.flush();
+              }
+            });
+    synchronized (err) {
+      err.println("agent: " + DryRunReport.summary(plan, agent));
+      err.flush();
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         Thread.ofPlatform()
@@ -232,9 +261,16 @@ public final class AgentCommand implements Callable<Integer> {
     put(flags, AgentSettingKeys.SEND_METHOD, sendMethod);
     put(flags, AgentSettingKeys.METRICS_ADDRESS, metricsAddress);
     put(flags, AgentSettingKeys.METRICS_PORT, metricsPort);
+    put(flags, AgentSettingKeys.CONTROL_PORT, controlPort);
+    if (noControl) {
+      put(flags, AgentSettingKeys.CONTROL, "false");
+    }
     put(flags, AgentSettingKeys.TLS_CERT, tlsCert);
     put(flags, AgentSettingKeys.TLS_KEY, tlsKey);
     put(flags, AgentSettingKeys.TLS_CA, tlsCa);
+    if (labels != null && !labels.isEmpty()) {
+      flags.put(AgentSettingKeys.LABEL, List.copyOf(labels));
+    }
     if (expression != null && !expression.isEmpty()) {
       flags.put(AgentSettingKeys.FILTER, List.of(String.join(" ", expression)));
     }

@@ -86,14 +86,18 @@ public record AgentPlan(
       }
       interfaces.add(new InterfacePlan(name, index, config.sessionIdFor(i)));
     }
-    List<ExportFlow> flows =
-        switch (config.encapsulation()) {
-          case VXLAN -> List.of(ExportFlow.udp(collector, config.vxlanPort()));
-          case GRPC ->
-              List.of(
-                  new ExportFlow(collector, ExportFlow.Kind.TCP_CONTROL, config.collectorPort()));
-          default -> List.of(ExportFlow.gre(collector));
-        };
+    List<ExportFlow> flows = new ArrayList<>();
+    switch (config.encapsulation()) {
+      case VXLAN -> flows.add(ExportFlow.udp(collector, config.vxlanPort()));
+      case GRPC -> flows.add(ExportFlow.tcpControl(collector, config.collectorPort()));
+      default -> flows.add(ExportFlow.gre(collector));
+    }
+    if (config.control().enabled()
+        && !(config.encapsulation() == AgentEncapsulation.GRPC
+            && config.control().port() == config.collectorPort())) {
+      // The control connection to the collector is left out like the tunnel.
+      flows.add(ExportFlow.tcpControl(collector, config.control().port()));
+    }
     String filter = CaptureFilter.effective(config.filter(), flows);
     int ipHeaderBytes = collector instanceof Inet4Address ? 20 : 40;
     TunnelFormat format = format(config, collector, null);
@@ -135,7 +139,7 @@ public record AgentPlan(
         collector,
         source,
         List.copyOf(interfaces),
-        flows,
+        List.copyOf(flows),
         filter,
         frameBytes,
         maxPacketBytes,

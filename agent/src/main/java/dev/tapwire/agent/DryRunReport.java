@@ -61,6 +61,10 @@ final class DryRunReport {
         (c.metricsAddress() == null ? "*" : c.metricsAddress().getHostAddress())
             + ":"
             + c.metricsPort());
+    line(out, "control", control(plan));
+    if (!c.control().labels().isEmpty()) {
+      line(out, "labels", c.control().labels());
+    }
     line(out, "user filter", c.filter().isEmpty() ? "(none)" : c.filter());
     line(out, "filter", plan.filter());
     out.append("program:\n");
@@ -96,7 +100,22 @@ final class DryRunReport {
         + agent.transportDescription()
         + "); filter: "
         + plan.filter()
-        + (agent.metricsPort() > 0 ? "; metrics on port " + agent.metricsPort() : "");
+        + (agent.metricsPort() > 0 ? "; metrics on port " + agent.metricsPort() : "")
+        + "; control: "
+        + control(plan);
+  }
+
+  private static String control(AgentPlan plan) {
+    dev.tapwire.agent.config.ControlConfig control = plan.config().control();
+    if (!control.enabled()) {
+      return "off (local settings only)";
+    }
+    return plan.collector().getHostAddress()
+        + " port "
+        + control.port()
+        + (control.tlsCertificate() != null
+            ? " (mTLS)"
+            : control.tls() ? " (TLS)" : " (plaintext)");
   }
 
   private static void line(StringBuilder out, String key, Object value) {

@@ -3,6 +3,7 @@ package dev.tapwire.agent;
 import dev.tapwire.agent.capture.CapturePath;
 import dev.tapwire.agent.config.AgentConfigLoader;
 import dev.tapwire.agent.config.AgentSettingKeys;
+import dev.tapwire.agent.control.ControlTimings;
 import dev.tapwire.netio.IpFamily;
 import dev.tapwire.netio.NetworkNamespace;
 import dev.tapwire.netio.PacketSocket;
@@ -132,6 +133,16 @@ final class MirrorLab implements AutoCloseable {
   }
 
   Agent startAgent(Map<String, List<String>> flags, CapturePath path) throws Exception {
+    return startAgent(flags, path, ControlTimings.DEFAULT);
+  }
+
+  /** Plans and starts an agent inside the agent namespace, with control-client timings. */
+  Agent startAgent(Map<String, List<String>> flags, ControlTimings timings) throws Exception {
+    return startAgent(flags, CapturePath.DISPATCH, timings);
+  }
+
+  private Agent startAgent(
+      Map<String, List<String>> flags, CapturePath path, ControlTimings timings) throws Exception {
     return NetworkNamespace.runIn(
         agentNs.name(),
         () ->
@@ -145,7 +156,8 @@ final class MirrorLab implements AutoCloseable {
                             Map.of(),
                             "test"))),
                 path,
-                false));
+                false,
+                timings));
   }
 
   /** Sends the frames, in order, from the generator's end of the captured link. */

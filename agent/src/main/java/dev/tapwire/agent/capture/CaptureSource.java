@@ -19,6 +19,16 @@ public interface CaptureSource extends AutoCloseable {
   /** libpcap's counters so far. */
   CaptureStatistics statistics() throws CaptureException;
 
+  /**
+   * Replaces the kernel filter of the live handle ({@code pcap_setfilter}); frames already in the
+   * capture buffer that the new filter rejects are not delivered either.
+   *
+   * @throws CaptureException if the expression does not compile or the kernel refuses it
+   */
+  default void setFilter(String expression) throws CaptureException {
+    throw new CaptureException("this source cannot change its filter");
+  }
+
   /** Whether timestamps have nanosecond resolution (else microseconds). */
   boolean nanosecondTimestamps();
 

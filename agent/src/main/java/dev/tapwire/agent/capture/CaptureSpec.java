@@ -24,4 +24,18 @@ public record CaptureSpec(
     int timeoutMs,
     String filter,
     CaptureDirection direction,
-    CapturePath path) {}
+    CapturePath path) {
+  /** The same spec with another filter. */
+  public CaptureSpec withFilter(String expression) {
+    return new CaptureSpec(
+        interfaceName,
+        snapLenBytes,
+        promiscuous,
+        immediateMode,
+        bufferBytes,
+        timeoutMs,
+        expression,
+        direction,
+        path);
+  }
+}

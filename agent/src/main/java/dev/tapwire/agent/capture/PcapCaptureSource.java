@@ -247,6 +247,16 @@ public final class PcapCaptureSource implements CaptureSource {
   }
 
   @Override
+  public void setFilter(String expression) throws CaptureException {
+    try {
+      handle.setFilter(expression, BpfCompileMode.OPTIMIZE);
+    } catch (PcapNativeException | NotOpenException e) {
+      throw new CaptureException(
+          "invalid BPF filter '" + expression + "' on " + interfaceName + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public CaptureStatistics statistics() throws CaptureException {
     try {
       PcapStat stat = handle.getStats();

@@ -2,7 +2,6 @@ package dev.tapwire.agent.config;
 
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,6 +34,7 @@ import java.util.List;
  * @param tls PEM files for the gRPC transport's TLS
  * @param sendMethod how tunnel packets leave: a packet socket's transmit ring with the raw IP
  *     socket as fallback, or the raw IP socket only
+ * @param control how to reach the collector's control plane
  */
 public record AgentConfig(
     List<String> interfaces,
@@ -59,7 +59,8 @@ public record AgentConfig(
     boolean immediateMode,
     int collectorPort,
     TlsFiles tls,
-    SendMethod sendMethod) {
+    SendMethod sendMethod,
+    ControlConfig control) {
 
   /**
    * PEM files for TLS on the gRPC transport: {@code ca} alone verifies the collector, {@code cert}
@@ -68,28 +69,18 @@ public record AgentConfig(
   public record TlsFiles(Path cert, Path key, Path ca) {
     public static final TlsFiles NONE = new TlsFiles(null, null, null);
 
-    /** Checks that cert and key come together and that every file given is readable. */
+    /** Checks that cert and key come together; the files are read when the agent starts. */
     public TlsFiles {
       if ((cert == null) != (key == null)) {
         throw new SettingsException(
             "invalid setting "
                 + (cert == null ? "tls-key" : "tls-cert")
-                + ": tls-cert and tls-key go together");
+                + ": a client certificate needs both --tls-cert and --tls-key");
       }
-      readable("tls-cert", cert);
-      readable("tls-key", key);
-      readable("tls-ca", ca);
     }
 
     public boolean enabled() {
       return cert != null || ca != null;
-    }
-
-    private static void readable(String key, Path file) {
-      if (file != null && !Files.isReadable(file)) {
-        throw new SettingsException(
-            "invalid setting " + key + " = '" + file + "': not a readable file");
-      }
     }
   }
 

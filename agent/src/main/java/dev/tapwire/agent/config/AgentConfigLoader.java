@@ -109,7 +109,8 @@ public final class AgentConfigLoader {
         SendMethod.valueOf(
             settings
                 .choice(SEND_METHOD, "ring", List.of("ring", "socket"))
-                .toUpperCase(Locale.ROOT)));
+                .toUpperCase(Locale.ROOT)),
+        ControlConfigLoader.load(settings));
   }
 
   private static Path path(LayeredSettings settings, String key) {

@@ -28,6 +28,9 @@ public final class AgentSettingKeys {
   public static final String IMMEDIATE_MODE = "immediate-mode";
   public static final String SEND_METHOD = "send-method";
 
+  /** false (flag {@code --no-control}) runs the agent on its local settings only. */
+  public static final String CONTROL = "control";
+
   public static final String CONTROL_PORT = "control-port";
   public static final String TLS_CERT = "tls-cert";
   public static final String TLS_KEY = "tls-key";
@@ -57,6 +60,7 @@ public final class AgentSettingKeys {
           DIRECTION,
           IMMEDIATE_MODE,
           SEND_METHOD,
+          CONTROL,
           CONTROL_PORT,
           TLS_CERT,
           TLS_KEY,

@@ -19,16 +19,31 @@ public final class RateLimiter {
    * @param maxPacketBytes the largest packet (for the smallest bit burst)
    */
   public RateLimiter(long bitsPerSecond, long packetsPerSecond, int maxPacketBytes) {
+    this(bitsPerSecond, packetsPerSecond, maxPacketBytes, 0);
+  }
+
+  /**
+   * @param burstBytes depth of both buckets in bytes (the packet bucket holds that many bytes of
+   *     full-size packets, at least one); 0 for the default above
+   */
+  public RateLimiter(
+      long bitsPerSecond, long packetsPerSecond, int maxPacketBytes, long burstBytes) {
     this.bits =
         bitsPerSecond > 0
             ? new TokenBucket(
                 bitsPerSecond,
-                Math.max(bitsPerSecond / BURST_DIVISOR, MIN_BURST_PACKETS * maxPacketBytes * 8L))
+                burstBytes > 0
+                    ? Math.max(burstBytes * 8, maxPacketBytes * 8L)
+                    : Math.max(
+                        bitsPerSecond / BURST_DIVISOR, MIN_BURST_PACKETS * maxPacketBytes * 8L))
             : null;
     this.packets =
         packetsPerSecond > 0
             ? new TokenBucket(
-                packetsPerSecond, Math.max(packetsPerSecond / BURST_DIVISOR, MIN_BURST_PACKETS))
+                packetsPerSecond,
+                burstBytes > 0
+                    ? Math.max(1, burstBytes / maxPacketBytes)
+                    : Math.max(packetsPerSecond / BURST_DIVISOR, MIN_BURST_PACKETS))
             : null;
   }
 

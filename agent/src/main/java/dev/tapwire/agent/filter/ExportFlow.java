@@ -30,6 +30,10 @@ public record ExportFlow(InetAddress collector, Kind kind, int port) {
     return new ExportFlow(collector, Kind.UDP_TUNNEL, port);
   }
 
+  public static ExportFlow tcpControl(InetAddress collector, int port) {
+    return new ExportFlow(collector, Kind.TCP_CONTROL, port);
+  }
+
   /**
    * The BPF expression matching this traffic, fragments included (an IPv4 fragment keeps its
    * protocol field but only the first carries the UDP header; an IPv6 fragment's next header is the

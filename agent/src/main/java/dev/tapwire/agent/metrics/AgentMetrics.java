@@ -92,6 +92,12 @@ public final class AgentMetrics {
         .help("Frames whose tunnel packet would exceed the path MTU (truncated or fragmented)")
         .callback(cb -> cb.call(send.oversize.get()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("tapwire_agent_capture_reopens_total")
+        .help("Times a policy change replaced an interface's capture handle, per interface")
+        .labelNames("interface")
+        .callback(cb -> captures.forEach(c -> cb.call(c.reopens.get(), c.interfaceName())))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("tapwire_agent_queued_frames")
         .help("Frames waiting between capture and send, per interface")
@@ -119,6 +125,16 @@ public final class AgentMetrics {
   /** Tunnel packets sent through the transmit ring so far (of {@link AgentTotals#sent}). */
   public long sentByRing() {
     return send.sentByRing.get();
+  }
+
+  /** The counters of each captured interface, in order. */
+  public List<CaptureCounters> captures() {
+    return captures;
+  }
+
+  /** The send stage's counters. */
+  public SendCounters send() {
+    return send;
   }
 
   /** Totals for the books, read now. */

@@ -7,6 +7,12 @@ public final class CaptureCounters {
   /** Frames libpcap handed over (after the BPF filter). */
   public final SingleWriterCounter captured = new SingleWriterCounter();
 
+  /** Bytes of those frames as captured. */
+  public final SingleWriterCounter capturedBytes = new SingleWriterCounter();
+
+  /** Times a policy change replaced the capture handle. */
+  public final SingleWriterCounter reopens = new SingleWriterCounter();
+
   /** Dropped by 1-in-N sampling. */
   public final SingleWriterCounter sampledOut = new SingleWriterCounter();
 

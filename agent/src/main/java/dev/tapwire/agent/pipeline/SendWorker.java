@@ -11,23 +11,29 @@ import dev.tapwire.agent.transport.SendOutcome;
 import dev.tapwire.agent.transport.Transport;
 import dev.tapwire.runtime.work.Worker;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The encapsulate-and-send stage: takes frames from every interface's hand-off in turn, applies the
  * rate limit, encodes each into the transport's batch in place and sends full batches (and what is
  * left at the end of a cycle). Drops are counted ({@code rate_limited}, {@code send_error}), never
  * thrown. On close it drains and sends what is still queued, so the books balance at shutdown.
+ *
+ * <p>A {@link SendChange} posted by {@link #post} is applied at the start of a cycle, after the
+ * previous batch went out: every packet of a batch is built under one policy.
  */
 public final class SendWorker implements Worker {
   /** Frames taken from one hand-off per cycle, so that one busy interface cannot starve others. */
   static final int FRAMES_PER_QUEUE = 256;
 
   private final FrameHandoff[] handoffs;
-  private final Session[] sessions;
-  private final Encapsulator encapsulator;
-  private final Transport transport;
-  private final RateLimiter rateLimiter;
   private final SendCounters counters;
+  private final AtomicReference<SendChange> pending = new AtomicReference<>();
+  private Session[] sessions;
+  private Encapsulator encapsulator;
+  private Transport transport;
+  private RateLimiter rateLimiter;
   private final SendOutcome outcome = new SendOutcome();
   private int firstQueue;
 
@@ -49,8 +55,24 @@ public final class SendWorker implements Worker {
     this.counters = counters;
   }
 
+  /** Hands {@code change} to the send thread (any thread may call this); returns its completion. */
+  public CompletableFuture<Void> post(SendChange change) {
+    if (change.sessions().size() != handoffs.length) {
+      throw new IllegalArgumentException("one session per hand-off");
+    }
+    SendChange replaced = pending.getAndSet(change);
+    if (replaced != null) {
+      discard(replaced, "superseded");
+    }
+    return change.done();
+  }
+
   @Override
   public int doWork(long nowNs) {
+    SendChange change = pending.getAndSet(null);
+    if (change != null) {
+      apply(change);
+    }
     int done = 0;
     int queues = handoffs.length;
     for (int k = 0; k < queues; k++) {
@@ -62,6 +84,27 @@ public final class SendWorker implements Worker {
       flush();
     }
     return done;
+  }
+
+  private void apply(SendChange change) {
+    if (transport.pendingPackets() > 0) {
+      flush();
+    }
+    if (change.transport() != null) {
+      transport.close();
+      transport = change.transport();
+    }
+    encapsulator = change.encapsulator();
+    sessions = change.sessions().toArray(Session[]::new);
+    rateLimiter = change.rateLimiter();
+    change.done().complete(null);
+  }
+
+  private static void discard(SendChange change, String why) {
+    if (change.transport() != null) {
+      change.transport().close();
+    }
+    change.done().completeExceptionally(new IllegalStateException(why));
   }
 
   private int drain(FrameHandoff handoff, Session session, int limit, long nowNs) {
@@ -130,6 +173,10 @@ public final class SendWorker implements Worker {
       count();
     } finally {
       transport.close();
+      SendChange change = pending.getAndSet(null);
+      if (change != null) {
+        discard(change, "sending stopped");
+      }
     }
   }
 }

@@ -54,10 +54,7 @@ class GrpcSettingsTest {
     Path cert = Files.writeString(dir.resolve("agent.pem"), "x");
     assertThatThrownBy(() -> load("198.18.0.2", "tls-cert", cert.toString()))
         .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("tls-cert and tls-key go together");
-    assertThatThrownBy(() -> load("198.18.0.2", "tls-ca", dir.resolve("missing.pem").toString()))
-        .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("tls-ca");
+        .hasMessageContaining("needs both --tls-cert and --tls-key");
     Path key = Files.writeString(dir.resolve("agent.key"), "x");
     AgentConfig mutual =
         load(

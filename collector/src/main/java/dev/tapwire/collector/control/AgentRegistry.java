@@ -177,16 +177,30 @@ public final class AgentRegistry {
   }
 
   /**
-   * Idle (no interface) ERSPAN II toward the collector, then every recorded change that applies.
+   * The agent's own settings ({@code local_policy}, with the session ids reserved for its
+   * interfaces), or for an agent that sends none an idle (no interface) ERSPAN II toward the
+   * collector; then every recorded change that applies.
    */
   private CapturePolicy initialPolicy(AgentRecord record, String collectorHost) {
-    CapturePolicy policy =
-        CapturePolicy.newBuilder()
-            .setEncapsulation(Encapsulation.ENCAPSULATION_ERSPAN_II)
-            .setDestination(Endpoint.newBuilder().setHost(collectorHost))
-            .setPromiscuous(true)
-            .setOversizeAction(OversizeAction.OVERSIZE_ACTION_TRUNCATE)
-            .build();
+    CapturePolicy policy;
+    if (record.registration.hasLocalPolicy()) {
+      CapturePolicy local = record.registration.getLocalPolicy();
+      CapturePolicy.Builder builder = local.toBuilder().setPolicyVersion(0).clearInterfaces();
+      for (CaptureInterface i : local.getInterfacesList()) {
+        Integer id = record.sessions.get(i.getName());
+        builder.addInterfaces(
+            id == null ? i.toBuilder().clearSessionId() : i.toBuilder().setSessionId(id));
+      }
+      policy = builder.build();
+    } else {
+      policy =
+          CapturePolicy.newBuilder()
+              .setEncapsulation(Encapsulation.ENCAPSULATION_ERSPAN_II)
+              .setDestination(Endpoint.newBuilder().setHost(collectorHost))
+              .setPromiscuous(true)
+              .setOversizeAction(OversizeAction.OVERSIZE_ACTION_TRUNCATE)
+              .build();
+    }
     record.policy = policy;
     for (SetPolicyRequest change : changes) {
       if (selects(change.getTarget(), record)) {
