@@ -86,7 +86,7 @@ threads() { # "tid:name utime stime" per thread
 # shellcheck disable=SC2086
 TAPWIRE_AGENT_SEND_METHOD=$method ip netns exec "$dut" taskset -c 1 "$tapwire" agent \
   -i "$dut_if" --collector 198.18.101.2 -B 65536 --path-mtu 9000 \
-  --metrics-address 127.0.0.1 --metrics-port "$port" $agent_args >"$work/agent.log" 2>&1 &
+  --no-control --metrics-address 127.0.0.1 --metrics-port "$port" $agent_args >"$work/agent.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   ip netns exec "$dut" curl -sf --max-time 1 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break

@@ -436,7 +436,7 @@ netsniff_step_end() {
 # --- tapwire agent: libpcap capture (promiscuous) -> ERSPAN III -> raw IP socket to the sink ns
 agent_cmd() {
   echo "taskset -c $tool_cpu $repo/tapwire agent -i $tcpdump_if --collector 198.18.101.2 -B 65536 --path-mtu 9000" \
-    "--metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
+    "--no-control --metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
 }
 agent_start() {
   fresh_out
@@ -463,11 +463,11 @@ agent_stop() { stop_tool TERM; }
 # decode, merge) -> mirror NIC (AF_PACKET) -> the sink's veth, which counts every frame.
 whole_collector_cmd() {
   echo "taskset -c $tool_cpu $repo/tapwire collector --listen 198.18.103.2 --no-files" \
-    "--mirror-nic $mirror_if --mirror-speed-mbps 100000 --metrics-address 127.0.0.1 --metrics-port $metrics_port"
+    "--mirror-nic $mirror_if --mirror-speed-mbps 100000 --grpc-port 0 --metrics-address 127.0.0.1 --metrics-port $metrics_port"
 }
 whole_agent_cmd() {
   echo "taskset -c $tool_cpu $repo/tapwire agent -i $tcpdump_if --collector 198.18.103.2 -B 65536 --path-mtu 9000" \
-    "--metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
+    "--no-control --metrics-address 127.0.0.1 --metrics-port $agent_metrics_port"
 }
 whole_start() {
   fresh_out

@@ -104,7 +104,11 @@ final class DemoLaunch {
                 "--metrics-port",
                 Integer.toString(COLLECTOR_METRICS_PORT),
                 "--queue-frames",
-                "8192"));
+                "8192",
+                // The demo shows the data path under each agent's own settings; the control
+                // plane would hand the agents new session ids mid-run.
+                "--grpc-port",
+                "0"));
     for (DemoSource s : sources) {
       args.addAll(List.of("--allow", s.exportAddress() + "/32"));
     }
@@ -134,7 +138,8 @@ final class DemoLaunch {
         "--metrics-port",
         Integer.toString(AGENT_METRICS_PORT),
         "--queue-frames",
-        "4096");
+        "4096",
+        "--no-control");
   }
 
   private synchronized DemoProcess remember(DemoProcess p) {
