@@ -56,6 +56,10 @@ public final class PcapCaptureSource implements CaptureSource {
   private final RawPacketListener pcap4jListener = this::onPcap4jPacket;
   private final StatisticsWidener widener = new StatisticsWidener();
   private FrameReceiver receiver;
+
+  /** The expression in force: setting it again would make libpcap flush what its ring holds. */
+  private String filter = "";
+
   private int upcallFailures;
   private boolean closed;
 
@@ -103,7 +107,9 @@ public final class PcapCaptureSource implements CaptureSource {
               "invalid BPF filter '" + spec.filter() + "' on " + name + ": " + e.getMessage());
         }
       }
-      return new PcapCaptureSource(name, handle, spec.path());
+      PcapCaptureSource source = new PcapCaptureSource(name, handle, spec.path());
+      source.filter = spec.filter();
+      return source;
     } catch (CaptureException e) {
       handle.close();
       throw e;
@@ -248,8 +254,12 @@ public final class PcapCaptureSource implements CaptureSource {
 
   @Override
   public void setFilter(String expression) throws CaptureException {
+    if (expression.equals(filter)) {
+      return; // unchanged (e.g. a policy equal to the local settings): the ring is left alone
+    }
     try {
       handle.setFilter(expression, BpfCompileMode.OPTIMIZE);
+      filter = expression;
     } catch (PcapNativeException | NotOpenException e) {
       throw new CaptureException(
           "invalid BPF filter '" + expression + "' on " + interfaceName + ": " + e.getMessage(), e);

@@ -99,6 +99,14 @@ class SoakIT {
             "the generator to finish",
             () -> lab.generated() >= RATE * SECONDS);
         lab.stopTraffic();
+        // The last frames reach the collector only after libpcap's 100 ms timeout hands them to
+        // the agent: wait for them before the counters are read as settled.
+        long generatedFrames = lab.generated();
+        Poll.until(
+            Duration.ofSeconds(30),
+            "every generated frame decoded by the collector",
+            () -> Scrape.of(lab.collectorNs, Scrape.COLLECTOR_PORT).decoded() >= generatedFrames,
+            () -> String.join("\n", Scrape.of(lab.agentNs, Scrape.AGENT_PORT).lines()));
         Scrape settled = lab.settleCollector(true);
         Scrape a = Scrape.of(lab.agentNs, Scrape.AGENT_PORT);
         TcpdumpCapture.Stats idsStats = ids.stop();
