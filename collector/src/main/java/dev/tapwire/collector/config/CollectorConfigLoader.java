@@ -8,7 +8,6 @@ import dev.tapwire.runtime.config.SettingValue;
 import dev.tapwire.runtime.config.SettingsException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,10 +106,10 @@ public final class CollectorConfigLoader {
   }
 
   private static ControlServerSettings control(LayeredSettings settings) {
-    Path cert = settings.value(TLS_CERT).map(CollectorConfigLoader::readableFile).orElse(null);
-    Path key = settings.value(TLS_KEY).map(CollectorConfigLoader::readableFile).orElse(null);
-    Path ca = settings.value(TLS_CA).map(CollectorConfigLoader::readableFile).orElse(null);
-    Path adminCa = settings.value(ADMIN_CA).map(CollectorConfigLoader::readableFile).orElse(null);
+    Path cert = settings.value(TLS_CERT).map(CollectorConfigLoader::pemFile).orElse(null);
+    Path key = settings.value(TLS_KEY).map(CollectorConfigLoader::pemFile).orElse(null);
+    Path ca = settings.value(TLS_CA).map(CollectorConfigLoader::pemFile).orElse(null);
+    Path adminCa = settings.value(ADMIN_CA).map(CollectorConfigLoader::pemFile).orElse(null);
     List<String> adminCns = new ArrayList<>();
     for (SettingValue value : settings.values(ADMIN_CLIENT_CN)) {
       adminCns.add(value.text().strip());
@@ -154,12 +153,16 @@ public final class CollectorConfigLoader {
         TimeUnit.SECONDS.toNanos(settings.intInRange(REPORT_INTERVAL_SECONDS, 10, 1, 3_600)));
   }
 
-  private static Path readableFile(SettingValue value) {
-    Path path = Path.of(value.text().strip());
-    if (!Files.isReadable(path) || Files.isDirectory(path)) {
-      throw value.invalid("expected a readable PEM file");
+  /**
+   * A PEM file's path; the file is read (and a missing or bad one named) when the control plane
+   * starts, so that a configuration can be checked on a machine without the certificates.
+   */
+  private static Path pemFile(SettingValue value) {
+    String text = value.text().strip();
+    if (text.isEmpty()) {
+      throw value.invalid("expected the path of a PEM file");
     }
-    return path;
+    return Path.of(text);
   }
 
   private static String checkInterfaceName(SettingValue value) {
