@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.FieldMask;
 import dev.tapwire.agent.Agent;
-import dev.tapwire.agent.AgentPlan;
-import dev.tapwire.agent.capture.CapturePath;
-import dev.tapwire.agent.config.AgentConfigLoader;
 import dev.tapwire.agent.config.AgentSettingKeys;
+import dev.tapwire.cli.testing.InProcess;
 import dev.tapwire.collector.Collector;
-import dev.tapwire.collector.DefaultSinks;
-import dev.tapwire.collector.config.CollectorConfigLoader;
 import dev.tapwire.collector.config.CollectorSettingKeys;
 import dev.tapwire.collector.control.AgentRegistry;
 import dev.tapwire.collector.sink.FrameSink;
-import dev.tapwire.netio.NetworkNamespace;
-import dev.tapwire.netio.PacketSocket;
-import dev.tapwire.netio.SendBatch;
 import dev.tapwire.proto.v1.AgentInfo;
 import dev.tapwire.proto.v1.AgentSelector;
 import dev.tapwire.proto.v1.CapturePolicy;
 import dev.tapwire.proto.v1.SetPolicyRequest;
-import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.testkit.Netns;
 import dev.tapwire.testkit.Poll;
 import dev.tapwire.testkit.RootRequirement;
 import dev.tapwire.testkit.Tshark;
 import dev.tapwire.testkit.VethPair;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +74,7 @@ class ControlPlaneIT {
         assertThat(agents).hasSize(1);
 
         FrameSink file = collector.sinks().getFirst();
-        send(generator, tap.nameA(), frames(0, 10)); // ports 2000 and 3000 alternately
+        InProcess.send(generator, tap.nameA(), frames(0, 10)); // ports 2000 and 3000 alternately
         Poll.until(TIMEOUT, "10 frames written", () -> file.framesDelivered() == 10);
 
         registry.setPolicy(
@@ -100,7 +91,7 @@ class ControlPlaneIT {
         assertThat(registry.list(all()).getFirst().getPolicy().getBpfFilter())
             .isEqualTo("udp dst port 2000");
 
-        send(generator, tap.nameA(), frames(10, 10));
+        InProcess.send(generator, tap.nameA(), frames(10, 10));
         Poll.until(TIMEOUT, "15 frames written", () -> file.framesDelivered() == 15);
         running.close();
         agent = null;
@@ -136,13 +127,7 @@ class ControlPlaneIT {
     flags.put(CollectorSettingKeys.QUEUE_FRAMES, List.of("4096"));
     flags.put(CollectorSettingKeys.METRICS_PORT, List.of("0"));
     flags.put(CollectorSettingKeys.OUTPUT_DIR, List.of(output.toString()));
-    var config =
-        CollectorConfigLoader.load(
-            new LayeredSettings(
-                flags, Map.of(), CollectorSettingKeys.ENVIRONMENT_PREFIX, Map.of(), "test"));
-    return NetworkNamespace.runIn(
-        ns.name(),
-        () -> Collector.start(config, new PrometheusRegistry(), DefaultSinks::create, false));
+    return InProcess.collector(ns, flags);
   }
 
   private static Agent startAgent(Netns ns, String iface) throws Exception {
@@ -151,20 +136,7 @@ class ControlPlaneIT {
     flags.put(AgentSettingKeys.COLLECTOR, List.of(COLLECTOR));
     flags.put(AgentSettingKeys.ENCAP, List.of("erspan3"));
     flags.put(AgentSettingKeys.METRICS_PORT, List.of("0"));
-    return NetworkNamespace.runIn(
-        ns.name(),
-        () ->
-            Agent.start(
-                AgentPlan.of(
-                    AgentConfigLoader.load(
-                        new LayeredSettings(
-                            flags,
-                            Map.of(),
-                            AgentSettingKeys.ENVIRONMENT_PREFIX,
-                            Map.of(),
-                            "test"))),
-                CapturePath.DISPATCH,
-                false));
+    return InProcess.agent(ns, flags);
   }
 
   /** IPv4/UDP frames numbered from {@code first}, to port 2000 (even) or 3000 (odd). */
@@ -190,24 +162,6 @@ class ControlPlaneIT {
       frames.add(frame);
     }
     return frames;
-  }
-
-  private static void send(Netns ns, String iface, List<byte[]> frames) throws Exception {
-    NetworkNamespace.runIn(
-        ns.name(),
-        () -> {
-          try (PacketSocket socket = PacketSocket.openTransmitOnly(iface);
-              SendBatch batch = new SendBatch(64, 1514)) {
-            for (byte[] frame : frames) {
-              batch.add(frame, 0, frame.length, null);
-            }
-            socket.send(batch);
-            if (batch.failed() > 0) {
-              throw new IOException(batch.failed() + " frames refused");
-            }
-          }
-          return null;
-        });
   }
 
   private static Path onlyFile(Path dir) throws IOException {

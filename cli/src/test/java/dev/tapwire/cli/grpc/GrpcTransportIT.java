@@ -3,23 +3,16 @@ package dev.tapwire.cli.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tapwire.agent.Agent;
-import dev.tapwire.agent.AgentPlan;
-import dev.tapwire.agent.capture.CapturePath;
 import dev.tapwire.agent.config.AgentConfig.TlsFiles;
-import dev.tapwire.agent.config.AgentConfigLoader;
 import dev.tapwire.agent.config.AgentSettingKeys;
 import dev.tapwire.agent.metrics.AgentTotals;
 import dev.tapwire.agent.transport.GrpcTransport;
 import dev.tapwire.agent.transport.SendOutcome;
+import dev.tapwire.cli.testing.InProcess;
 import dev.tapwire.collector.Collector;
-import dev.tapwire.collector.DefaultSinks;
-import dev.tapwire.collector.config.CollectorConfigLoader;
 import dev.tapwire.collector.config.CollectorSettingKeys;
 import dev.tapwire.collector.sink.FrameSink;
 import dev.tapwire.netio.NetworkNamespace;
-import dev.tapwire.netio.PacketSocket;
-import dev.tapwire.netio.SendBatch;
-import dev.tapwire.runtime.config.LayeredSettings;
 import dev.tapwire.testkit.Netns;
 import dev.tapwire.testkit.Poll;
 import dev.tapwire.testkit.RootRequirement;
@@ -31,7 +24,6 @@ import dev.tapwire.wire.pcap.CaptureRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -95,7 +87,7 @@ class GrpcTransportIT {
         Poll.until(TIMEOUT, "the agent's stream open", running::ready);
         assertThat(collector.grpcIngress().grpcCounters().openStreams.get()).isEqualTo(1);
 
-        send(generator, tap.nameA(), frames);
+        InProcess.send(generator, tap.nameA(), frames);
         captured.awaitPackets(frames.size(), TIMEOUT);
         FrameSink file = collector.sinks().getFirst();
         Poll.until(
@@ -207,13 +199,7 @@ class GrpcTransportIT {
     flags.put(CollectorSettingKeys.QUEUE_FRAMES, List.of("4096"));
     flags.put(CollectorSettingKeys.METRICS_PORT, List.of("0"));
     flags.put(CollectorSettingKeys.OUTPUT_DIR, List.of(output.toString()));
-    var config =
-        CollectorConfigLoader.load(
-            new LayeredSettings(
-                flags, Map.of(), CollectorSettingKeys.ENVIRONMENT_PREFIX, Map.of(), "test"));
-    return NetworkNamespace.runIn(
-        ns.name(),
-        () -> Collector.start(config, new PrometheusRegistry(), DefaultSinks::create, false));
+    return InProcess.collector(ns, flags);
   }
 
   private static Agent startAgent(Netns ns, String iface, TestCertificates certs) throws Exception {
@@ -226,20 +212,7 @@ class GrpcTransportIT {
     flags.put(AgentSettingKeys.TLS_KEY, List.of(certs.clientKey().toString()));
     flags.put(AgentSettingKeys.TLS_CA, List.of(certs.ca().toString()));
     flags.put(AgentSettingKeys.METRICS_PORT, List.of("0"));
-    return NetworkNamespace.runIn(
-        ns.name(),
-        () ->
-            Agent.start(
-                AgentPlan.of(
-                    AgentConfigLoader.load(
-                        new LayeredSettings(
-                            flags,
-                            Map.of(),
-                            AgentSettingKeys.ENVIRONMENT_PREFIX,
-                            Map.of(),
-                            "test"))),
-                CapturePath.DISPATCH,
-                false));
+    return InProcess.agent(ns, flags);
   }
 
   /** Ethernet frames of several sizes and kinds, some longer than the snap length. */
@@ -259,24 +232,6 @@ class GrpcTransportIT {
       frames.add(frame);
     }
     return frames;
-  }
-
-  private static void send(Netns ns, String iface, List<byte[]> frames) throws Exception {
-    NetworkNamespace.runIn(
-        ns.name(),
-        () -> {
-          try (PacketSocket socket = PacketSocket.openTransmitOnly(iface);
-              SendBatch batch = new SendBatch(64, 1514)) {
-            for (byte[] frame : frames) {
-              batch.add(frame, 0, frame.length, null);
-            }
-            socket.send(batch);
-            if (batch.failed() > 0) {
-              throw new IOException(batch.failed() + " frames refused");
-            }
-          }
-          return null;
-        });
   }
 
   private record Record(byte[] data, int originalLength, long timestampNs) {}
